@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+/**
+ * The one place a package reads the environment. Every problem is listed at once, so a
+ * misconfigured deployment fails on start with the whole story instead of one field at a time.
+ */
+export function parseEnv<T extends z.ZodRawShape>(shape: T, source: NodeJS.ProcessEnv = process.env): z.infer<z.ZodObject<T>> {
+  const result = z.object(shape).safeParse(source);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${problems.join('\n')}`);
+  }
+  return result.data;
+}
+
+const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
+export const optionalUrl = z.preprocess(emptyAsUndefined, z.string().url().optional());
+export const booleanFlag = z.preprocess(
+  (v) => (v === undefined || v === '' ? undefined : v === 'true' || v === '1'),
+  z.boolean().optional(),
+);
+
+export const SUBGRAPH_NAMES = ['product', 'pricing', 'inventory', 'cart', 'order', 'marketing'] as const;
+export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
+export const SUBGRAPH_PORTS: Record<SubgraphName, number> = {
+  product: 4001,
+  pricing: 4002,
+  inventory: 4003,
+  cart: 4004,
+  order: 4005,
+  marketing: 4006,
+};
+
+/** `SUBGRAPH_URL_<NAME>` overrides, else the contract's default port on loopback. */
+export function subgraphUrlsFrom(source: NodeJS.ProcessEnv = process.env): Record<SubgraphName, string> {
+  const urls = {} as Record<SubgraphName, string>;
+  for (const name of SUBGRAPH_NAMES) {
+    const override = source[`SUBGRAPH_URL_${name.toUpperCase()}`];
+    urls[name] = override && override !== '' ? override : `http://127.0.0.1:${SUBGRAPH_PORTS[name]}/graphql`;
+  }
+  return urls;
+}
+
+/** Environment every subgraph process shares. */
+export const platformEnvShape = {
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  DATABASE_URL: optionalUrl,
+  REDIS_URL: optionalUrl,
+  DATA_DIR: z.string().default('.data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+};
