@@ -20,7 +20,7 @@ export interface DbHandle<TSchema extends Record<string, unknown>> {
 }
 
 export interface DbOptions<TSchema extends Record<string, unknown>> {
-  /** The subgraph's own Postgres schema; also holds its migrations journal. */
+  /** The subgraph's own Postgres schema. */
   schemaName: string;
   schema: TSchema;
   migrationsFolder: string;
@@ -44,10 +44,11 @@ export async function openDb<TSchema extends Record<string, unknown>>(options: D
       options.onStatement?.(query);
     },
   };
+  // The journal lives outside the subgraph's schema, because the first migration creates that schema.
   const migrationConfig = {
     migrationsFolder: options.migrationsFolder,
-    migrationsSchema: options.schemaName,
-    migrationsTable: '__migrations',
+    migrationsSchema: 'drizzle',
+    migrationsTable: `${options.schemaName}_migrations`,
   };
 
   if (options.databaseUrl) {

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 /**
@@ -41,6 +42,12 @@ export function subgraphUrlsFrom(source: NodeJS.ProcessEnv = process.env): Recor
   return urls;
 }
 
+/** The repository root: `.data/` and other relative paths resolve from here, whatever the cwd. */
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Documented development default; production must set its own (see .env.example). */
+export const DEV_GATEWAY_SECRET = 'dev-only-gateway-secret-change-me';
+
 /** Environment every subgraph process shares. */
 export const platformEnvShape = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -48,4 +55,14 @@ export const platformEnvShape = {
   REDIS_URL: optionalUrl,
   DATA_DIR: z.string().default('.data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GATEWAY_SECRET: z.string().min(16).optional(),
 };
+
+export type PlatformEnv = z.infer<z.ZodObject<typeof platformEnvShape>>;
+
+/** The gateway secret, refusing the development default in production. */
+export function gatewaySecretFrom(env: Pick<PlatformEnv, 'NODE_ENV' | 'GATEWAY_SECRET'>): string {
+  if (env.GATEWAY_SECRET) return env.GATEWAY_SECRET;
+  if (env.NODE_ENV === 'production') throw new Error('Invalid environment:\n  GATEWAY_SECRET: required in production');
+  return DEV_GATEWAY_SECRET;
+}

@@ -1,9 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { parse, type GraphQLFormattedError } from 'graphql';
+import { verifySignature } from './gateway-credential.ts';
 import type { Logger } from './logger.ts';
 import { HEADERS, requestContextFrom, type RequestContext } from './request-context.ts';
 
@@ -20,6 +22,8 @@ export interface SubgraphServerOptions<TContext extends RequestContext> {
   /** True when the subgraph's dependencies answer (for /readyz). */
   ready(): Promise<boolean>;
   plugins?: ApolloServerPlugin<TContext>[];
+  /** The gateway's shared secret: unsigned requests to /graphql are refused. */
+  gatewaySecret: string;
 }
 
 export interface RunningSubgraph {
@@ -58,7 +62,7 @@ export async function startSubgraph<TContext extends RequestContext>(
   const schema = buildSubgraphSchema([{ typeDefs: parse(options.sdl), resolvers: options.resolvers as GraphQLResolverMap<unknown> }]);
   const apollo = new ApolloServer<TContext>({
     schema,
-    plugins: options.plugins ?? [],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ...(options.plugins ?? [])],
     includeStacktraceInErrorResponses: false,
     formatError: maskError(options.logger),
   });
@@ -75,6 +79,11 @@ export async function startSubgraph<TContext extends RequestContext>(
 
     const body = await readBody(req);
     if (body === null) return send(res, 413, { errors: [{ message: 'Request body too large', extensions: { code: 'INVALID_INPUT' } }] });
+    if (!verifySignature(options.gatewaySecret, req.headers, body.toString('utf8'))) {
+      return send(res, 401, {
+        errors: [{ message: 'This service accepts only requests signed by the gateway.', extensions: { code: 'UNAUTHENTICATED', retryable: false } }],
+      });
+    }
     const headers = new HeaderMap();
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
 

@@ -1,0 +1,113 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { createCache, type Cache } from './cache.ts';
+import { openDb, pingDb, type Db, type DbHandle } from './db.ts';
+import type { SubgraphName } from './env.ts';
+import type { Logger } from './logger.ts';
+import type { RequestContext } from './request-context.ts';
+import { createSubgraphClient, type SubgraphClient } from './subgraph-client.ts';
+import { startSubgraph, type RunningSubgraph } from './subgraph-server.ts';
+
+/** What a subgraph process is given; the same shape for `npm start` and for in-process tests. */
+export interface SubgraphConfig {
+  databaseUrl?: string;
+  /** PGlite directory when there is no databaseUrl; omitted = in memory. */
+  dataDir?: string;
+  redisUrl?: string;
+  gatewaySecret: string;
+  subgraphUrls: Record<SubgraphName, string>;
+  logger: Logger;
+  /** Extra settings a subgraph reads (e.g. reservation TTL), already validated by its env.ts. */
+  settings?: Record<string, unknown>;
+  onStatement?: (sql: string) => void;
+}
+
+export interface SubgraphDeps<TSchema extends Record<string, unknown>> {
+  db: Db<TSchema>;
+  cache: Cache;
+  subgraphs: SubgraphClient;
+  logger: Logger;
+  config: SubgraphConfig;
+}
+
+export interface SubgraphDefinition<TSchema extends Record<string, unknown>, TContext extends RequestContext> {
+  name: SubgraphName;
+  sdl: string;
+  schema: TSchema;
+  migrationsFolder: string;
+  /** Idempotent: a restart must not duplicate anything. */
+  seed(db: Db<TSchema>): Promise<void>;
+  /** Resolver objects per GraphQL type, typed by each subgraph from codegen. */
+  resolvers: Record<string, object>;
+  createContext(base: RequestContext, deps: SubgraphDeps<TSchema>): TContext;
+  plugins?: (deps: SubgraphDeps<TSchema>) => ApolloServerPlugin<TContext>[];
+  /** Background work (sweepers, relays) started with the server and stopped with it. */
+  background?: (deps: SubgraphDeps<TSchema>) => { stop(): Promise<void> | void }[];
+}
+
+export interface BootedSubgraph<TSchema extends Record<string, unknown>> {
+  name: SubgraphName;
+  deps: SubgraphDeps<TSchema>;
+  dbHandle: DbHandle<TSchema>;
+  listen(port: number, host?: string): Promise<RunningSubgraph>;
+  /** Stops the listener (if any), background work, and closes db and cache. */
+  close(): Promise<void>;
+}
+
+/** Opens the db (migrated), seeds, and returns a subgraph ready to listen. */
+export async function bootSubgraph<TSchema extends Record<string, unknown>, TContext extends RequestContext>(
+  def: SubgraphDefinition<TSchema, TContext>,
+  config: SubgraphConfig,
+): Promise<BootedSubgraph<TSchema>> {
+  const logger = config.logger;
+  const dbHandle = await openDb({
+    schemaName: def.name,
+    schema: def.schema,
+    migrationsFolder: def.migrationsFolder,
+    databaseUrl: config.databaseUrl,
+    dataDir: config.databaseUrl ? undefined : config.dataDir,
+    onStatement: config.onStatement,
+  });
+  await def.seed(dbHandle.db);
+  const deps: SubgraphDeps<TSchema> = {
+    db: dbHandle.db,
+    cache: createCache(config.redisUrl, logger, `ecom:${def.name}:`),
+    subgraphs: createSubgraphClient(config.subgraphUrls, config.gatewaySecret),
+    logger,
+    config,
+  };
+  let running: RunningSubgraph | undefined;
+  let background: { stop(): Promise<void> | void }[] = [];
+  return {
+    name: def.name,
+    deps,
+    dbHandle,
+    async listen(port, host) {
+      running = await startSubgraph<TContext>(
+        {
+          name: def.name,
+          sdl: def.sdl,
+          resolvers: def.resolvers as GraphQLResolverMap<TContext>,
+          logger,
+          gatewaySecret: config.gatewaySecret,
+          plugins: def.plugins?.(deps),
+          extendContext: (base) => def.createContext(base, deps),
+          ready: async () => {
+            await pingDb(dbHandle.db as Db);
+            return true;
+          },
+        },
+        { port, host },
+      );
+      background = def.background?.(deps) ?? [];
+      logger.info({ url: running.url }, `${def.name} subgraph listening`);
+      return running;
+    },
+    async close() {
+      for (const b of background) await b.stop();
+      await running?.stop();
+      await deps.cache.close();
+      await dbHandle.close();
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { GraphQLError } from 'graphql';
+import type { SubgraphName } from './env.ts';
+import { signHeaders } from './gateway-credential.ts';
+import type { RequestContext } from './request-context.ts';
+
+/**
+ * Calls from one subgraph to another (the order saga, cart pricing). They go to the sibling
+ * directly, signed like the gateway's own requests, carrying the caller's identity, request id
+ * and what is left of the deadline.
+ */
+export interface SubgraphClient {
+  request<T>(
+    target: SubgraphName,
+    query: string,
+    variables: Record<string, unknown>,
+    ctx: Pick<RequestContext, 'requestId' | 'principal' | 'deadline'>,
+    options?: { timeoutMs?: number },
+  ): Promise<T>;
+}
+
+/** The sibling answered with errors, or not at all. */
+export class SubgraphCallError extends Error {
+  constructor(
+    readonly service: SubgraphName,
+    message: string,
+    readonly kind: 'timeout' | 'unavailable' | 'error',
+  ) {
+    super(message);
+  }
+
+  toGraphQLError(): GraphQLError {
+    return new GraphQLError(
+      this.kind === 'timeout'
+        ? `The ${this.service} service did not answer in time. Retry shortly.`
+        : `The ${this.service} service is unavailable. Retry shortly.`,
+      { extensions: { code: this.kind === 'timeout' ? 'TIMEOUT' : 'SERVICE_UNAVAILABLE', service: this.service, retryable: true } },
+    );
+  }
+}
+
+export function createSubgraphClient(urls: Record<SubgraphName, string>, secret: string): SubgraphClient {
+  return {
+    async request<T>(
+      target: SubgraphName,
+      query: string,
+      variables: Record<string, unknown>,
+      ctx: Pick<RequestContext, 'requestId' | 'principal' | 'deadline'>,
+      options: { timeoutMs?: number } = {},
+    ): Promise<T> {
+      const remaining = Math.max(1, ctx.deadline - Date.now());
+      const timeoutMs = Math.min(options.timeoutMs ?? remaining, remaining);
+      const body = JSON.stringify({ query, variables });
+      const headers = signHeaders(secret, {
+        requestId: ctx.requestId || randomUUID(),
+        userId: ctx.principal.userId,
+        roles: ctx.principal.roles,
+        deadlineMs: String(timeoutMs),
+        body,
+      });
+      let response: Response;
+      try {
+        response = await fetch(urls[target], {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body,
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (err) {
+        const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+        throw new SubgraphCallError(target, timedOut ? 'timed out' : String(err), timedOut ? 'timeout' : 'unavailable');
+      }
+      const json = (await response.json().catch(() => null)) as { data?: T; errors?: { message: string }[] } | null;
+      if (!response.ok || !json || json.errors?.length || !json.data) {
+        const detail = json?.errors?.map((e) => e.message).join('; ') ?? `HTTP ${response.status}`;
+        throw new SubgraphCallError(target, detail, response.status >= 500 || !json ? 'unavailable' : 'error');
+      }
+      return json.data;
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import { resolve } from 'node:path';
+import { gatewaySecretFrom, parseEnv, platformEnvShape, REPO_ROOT, SUBGRAPH_PORTS, subgraphUrlsFrom } from './env.ts';
+import { createLogger } from './logger.ts';
+import type { RequestContext } from './request-context.ts';
+import { bootSubgraph, type SubgraphDefinition } from './subgraph-app.ts';
+
+/**
+ * What a subgraph's src/index.ts runs: read the environment, boot, listen on the contract's port,
+ * and drain on SIGTERM/SIGINT.
+ */
+export async function runSubgraph<TSchema extends Record<string, unknown>, TContext extends RequestContext>(
+  def: SubgraphDefinition<TSchema, TContext>,
+  settings: Record<string, unknown> = {},
+): Promise<void> {
+  const env = parseEnv(platformEnvShape);
+  const logger = createLogger(def.name, env.LOG_LEVEL);
+  const booted = await bootSubgraph(def, {
+    databaseUrl: env.DATABASE_URL,
+    dataDir: resolve(REPO_ROOT, env.DATA_DIR, def.name),
+    redisUrl: env.REDIS_URL,
+    gatewaySecret: gatewaySecretFrom(env),
+    subgraphUrls: subgraphUrlsFrom(),
+    logger,
+    settings,
+  });
+  await booted.listen(SUBGRAPH_PORTS[def.name]);
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    await booted.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}

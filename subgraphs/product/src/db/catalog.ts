@@ -1,0 +1,79 @@
+import { and, asc, count, desc, eq, ilike, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '@ecom/platform/db';
+import * as schema from './schema.ts';
+import { categories, products, shops, variants } from './schema.ts';
+
+export type ProductDb = Db<typeof schema>;
+
+export type ProductSort = 'NEWEST' | 'BEST_SELLING' | 'TITLE';
+
+export interface ProductFilter {
+  categoryId?: string | null;
+  shopId?: string | null;
+  search?: string | null;
+}
+
+/** Keyset position: the sort value and id of the last row of the previous page. */
+export interface Position {
+  value: string | number;
+  id: string;
+}
+
+function likePattern(search: string): string {
+  return `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function filterClause(filter: ProductFilter): SQL | undefined {
+  return and(
+    filter.categoryId ? eq(products.categoryId, filter.categoryId) : undefined,
+    filter.shopId ? eq(products.shopId, filter.shopId) : undefined,
+    filter.search ? ilike(products.title, likePattern(filter.search)) : undefined,
+  );
+}
+
+const sortColumns = {
+  NEWEST: { column: products.createdAt, direction: 'desc' },
+  BEST_SELLING: { column: products.unitsSold, direction: 'desc' },
+  TITLE: { column: products.title, direction: 'asc' },
+} as const;
+
+/** The sort value a cursor carries for a row. */
+export function sortValue(sort: ProductSort, row: schema.ProductRow): string | number {
+  if (sort === 'NEWEST') return row.createdAt.toISOString();
+  if (sort === 'BEST_SELLING') return row.unitsSold;
+  return row.title;
+}
+
+export async function findProductPage(db: ProductDb, filter: ProductFilter, sort: ProductSort, limit: number, after?: Position) {
+  const { column, direction } = sortColumns[sort];
+  let keyset: SQL | undefined;
+  if (after) {
+    const value = sort === 'NEWEST' ? new Date(after.value as string) : after.value;
+    // Row comparison keeps the (value, id) order total, so pages never skip or repeat a product.
+    keyset =
+      direction === 'desc'
+        ? sql`(${column}, ${products.id}) < (${value}, ${after.id})`
+        : sql`(${column}, ${products.id}) > (${value}, ${after.id})`;
+  }
+  const order = direction === 'desc' ? [desc(column), desc(products.id)] : [asc(column), asc(products.id)];
+  return db
+    .select()
+    .from(products)
+    .where(and(filterClause(filter), keyset))
+    .orderBy(...order)
+    .limit(limit);
+}
+
+export async function countProducts(db: ProductDb, filter: ProductFilter): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(products).where(filterClause(filter));
+  return row?.n ?? 0;
+}
+
+export const productsByIds = (db: ProductDb, ids: readonly string[]) => db.select().from(products).where(inArray(products.id, [...ids]));
+export const variantsByIds = (db: ProductDb, ids: readonly string[]) => db.select().from(variants).where(inArray(variants.id, [...ids]));
+export const variantsByProductIds = (db: ProductDb, ids: readonly string[]) =>
+  db.select().from(variants).where(inArray(variants.productId, [...ids])).orderBy(asc(variants.position));
+export const categoriesByIds = (db: ProductDb, ids: readonly string[]) => db.select().from(categories).where(inArray(categories.id, [...ids]));
+export const shopsByIds = (db: ProductDb, ids: readonly string[]) => db.select().from(shops).where(inArray(shops.id, [...ids]));
+export const allCategories = (db: ProductDb) => db.select().from(categories).orderBy(asc(categories.position));
+export const allShops = (db: ProductDb) => db.select().from(shops).orderBy(asc(shops.id));

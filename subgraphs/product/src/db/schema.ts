@@ -1,0 +1,61 @@
+import { index, integer, pgSchema, text, timestamp } from 'drizzle-orm/pg-core';
+
+export const product = pgSchema('product');
+
+export const categories = product.table('categories', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  slug: text('slug').notNull().unique(),
+  position: integer('position').notNull(),
+});
+
+export const shops = product.table('shops', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+});
+
+export const products = product.table(
+  'products',
+  {
+    id: text('id').primaryKey(),
+    title: text('title').notNull(),
+    slug: text('slug').notNull().unique(),
+    description: text('description').notNull(),
+    imageUrl: text('image_url').notNull(),
+    categoryId: text('category_id')
+      .notNull()
+      .references(() => categories.id),
+    shopId: text('shop_id')
+      .notNull()
+      .references(() => shops.id),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** Units sold, for BEST_SELLING; fed from paid orders. */
+    unitsSold: integer('units_sold').notNull().default(0),
+  },
+  (t) => [
+    index('products_category_idx').on(t.categoryId),
+    index('products_shop_idx').on(t.shopId),
+    index('products_created_idx').on(t.createdAt, t.id),
+    index('products_sold_idx').on(t.unitsSold, t.id),
+    index('products_title_idx').on(t.title, t.id),
+  ],
+);
+
+export const variants = product.table(
+  'variants',
+  {
+    id: text('id').primaryKey(),
+    productId: text('product_id')
+      .notNull()
+      .references(() => products.id),
+    sku: text('sku').notNull().unique(),
+    title: text('title').notNull(),
+    position: integer('position').notNull(),
+  },
+  (t) => [index('variants_product_idx').on(t.productId)],
+);
+
+export type CategoryRow = typeof categories.$inferSelect;
+export type ShopRow = typeof shops.$inferSelect;
+export type ProductRow = typeof products.$inferSelect;
+export type VariantRow = typeof variants.$inferSelect;
