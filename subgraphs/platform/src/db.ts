@@ -52,18 +52,17 @@ export async function openDb<TSchema extends Record<string, unknown>>(options: D
   };
 
   if (options.databaseUrl) {
+    // Two replicas starting together must not both run a migration: serialise on an advisory lock
+    // held by a single-connection client of its own.
+    const migrator = postgres(options.databaseUrl, { max: 1, onnotice: () => {} });
+    try {
+      await migrator`select pg_advisory_lock(hashtext(${`migrate:${options.schemaName}`}))`;
+      await migratePostgres(drizzlePostgres(migrator), migrationConfig);
+    } finally {
+      await migrator.end({ timeout: 5 });
+    }
     const client = postgres(options.databaseUrl, { max: options.poolSize ?? 10, onnotice: () => {} });
     const db = drizzlePostgres(client, { schema: options.schema, logger });
-    // Two replicas starting together must not both run a migration: serialise on an advisory lock
-    // held by one reserved connection.
-    const reserved = await client.reserve();
-    try {
-      await reserved`select pg_advisory_lock(hashtext(${`migrate:${options.schemaName}`}))`;
-      await migratePostgres(drizzlePostgres(reserved), migrationConfig);
-    } finally {
-      await reserved`select pg_advisory_unlock(hashtext(${`migrate:${options.schemaName}`}))`;
-      reserved.release();
-    }
     return {
       db: db as unknown as Db<TSchema>,
       kind: 'postgres',

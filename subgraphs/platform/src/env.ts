@@ -66,3 +66,9 @@ export function gatewaySecretFrom(env: Pick<PlatformEnv, 'NODE_ENV' | 'GATEWAY_S
   if (env.NODE_ENV === 'production') throw new Error('Invalid environment:\n  GATEWAY_SECRET: required in production');
   return DEV_GATEWAY_SECRET;
 }
+
+/** What tests read from the environment: the real servers CI points them at, if any. */
+export function testEnv(source: NodeJS.ProcessEnv = process.env): { databaseUrl?: string; redisUrl?: string } {
+  const env = parseEnv({ DATABASE_URL: optionalUrl, REDIS_URL: optionalUrl }, source);
+  return { databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL };
+}

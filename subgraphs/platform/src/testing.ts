@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { signHeaders } from './gateway-credential.ts';
+import { DEV_GATEWAY_SECRET, SUBGRAPH_NAMES, testEnv, type SubgraphName } from './env.ts';
+import { createLogger } from './logger.ts';
+import type { RequestContext } from './request-context.ts';
+import { bootSubgraph, type BootedSubgraph, type SubgraphConfig, type SubgraphDefinition } from './subgraph-app.ts';
+import { createTestDatabase } from './test-database.ts';
 
 export interface CallAs {
   userId?: string | null;
@@ -35,4 +40,47 @@ export async function callSubgraph<T = Record<string, unknown>>(
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...signed, ...as.headers }, body });
   const json = (await res.json()) as Omit<GraphQLResponse<T>, 'status' | 'headers'>;
   return { status: res.status, headers: res.headers, ...json };
+}
+
+export const TEST_SECRET = DEV_GATEWAY_SECRET;
+
+export interface TestSubgraph<TSchema extends Record<string, unknown>> extends BootedSubgraph<TSchema> {
+  url: string;
+  /** Signed call to this subgraph. */
+  call<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, as?: CallAs): Promise<GraphQLResponse<T>>;
+  /** Stops it and drops its test database. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Boots one subgraph on an ephemeral port: on a fresh database of its own when DATABASE_URL is
+ * set (the real server in CI), on in-memory PGlite otherwise; on Redis when REDIS_URL is set.
+ */
+export async function startTestSubgraph<TSchema extends Record<string, unknown>, TContext extends RequestContext>(
+  def: SubgraphDefinition<TSchema, TContext>,
+  overrides: Partial<SubgraphConfig> = {},
+): Promise<TestSubgraph<TSchema>> {
+  const env = testEnv();
+  const database = env.databaseUrl ? await createTestDatabase(env.databaseUrl) : undefined;
+  const booted = await bootSubgraph(def, {
+    databaseUrl: database?.url,
+    redisUrl: env.redisUrl,
+    gatewaySecret: TEST_SECRET,
+    subgraphUrls: Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, 'http://127.0.0.1:9/graphql'])) as Record<SubgraphName, string>,
+    logger: createLogger(def.name, 'silent'),
+    ...overrides,
+  }).catch(async (err: unknown) => {
+    await database?.drop();
+    throw err;
+  });
+  const running = await booted.listen(0);
+  return {
+    ...booted,
+    url: running.url,
+    call: (query, variables = {}, as = {}) => callSubgraph(running.url, TEST_SECRET, query, variables, as),
+    async dispose() {
+      await booted.close();
+      await database?.drop();
+    },
+  };
 }

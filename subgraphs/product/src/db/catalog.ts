@@ -48,7 +48,8 @@ export async function findProductPage(db: ProductDb, filter: ProductFilter, sort
   const { column, direction } = sortColumns[sort];
   let keyset: SQL | undefined;
   if (after) {
-    const value = sort === 'NEWEST' ? new Date(after.value as string) : after.value;
+    // Raw parameters bypass drizzle's column mapping, so the timestamp is cast explicitly.
+    const value = sort === 'NEWEST' ? sql`${String(after.value)}::timestamptz` : after.value;
     // Row comparison keeps the (value, id) order total, so pages never skip or repeat a product.
     keyset =
       direction === 'desc'
