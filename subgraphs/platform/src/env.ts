@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { DEFAULT_FIELD_BUDGETS, parseFieldBudgets, type FieldBudgets } from './deadline.ts';
+import type { FaultInjection } from './fault-injection.ts';
 
 /**
  * The one place a package reads the environment. Every problem is listed at once, so a
@@ -56,9 +58,31 @@ export const platformEnvShape = {
   DATA_DIR: z.string().default('.data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GATEWAY_SECRET: z.string().min(16).optional(),
+  /** Default time budget of one field's batch inside a subgraph. */
+  FIELD_BUDGET_MS: z.coerce.number().int().positive().default(250),
+  /** Per-field budgets: `Product.priceRange=200,Variant.stock=150`. */
+  FIELD_BUDGETS: z.string().optional(),
+  /** Fault injection (refused in production): none | delay | error. */
+  FAULT_MODE: z.enum(['none', 'delay', 'error']).default('none'),
+  FAULT_DELAY_MS: z.coerce.number().int().nonnegative().default(5000),
+  /** `Variant.compareAtPrice=2000`: delay inside one field's batch. */
+  FAULT_FIELD_DELAYS: z.string().optional(),
 };
 
 export type PlatformEnv = z.infer<z.ZodObject<typeof platformEnvShape>>;
+
+/** Fault injection from the environment; production refuses to start with any fault set. */
+export function faultsFrom(env: Pick<PlatformEnv, 'NODE_ENV' | 'FAULT_MODE' | 'FAULT_DELAY_MS' | 'FAULT_FIELD_DELAYS'>): FaultInjection {
+  const fieldDelaysMs = parseFieldBudgets(env.FAULT_FIELD_DELAYS);
+  if (env.NODE_ENV === 'production' && (env.FAULT_MODE !== 'none' || Object.keys(fieldDelaysMs).length > 0)) {
+    throw new Error('Invalid environment:\n  FAULT_MODE / FAULT_FIELD_DELAYS: fault injection is refused in production');
+  }
+  return { mode: env.FAULT_MODE, delayMs: env.FAULT_DELAY_MS, fieldDelaysMs };
+}
+
+export function fieldBudgetsFrom(env: Pick<PlatformEnv, 'FIELD_BUDGET_MS' | 'FIELD_BUDGETS'>): FieldBudgets {
+  return { ...DEFAULT_FIELD_BUDGETS, defaultMs: env.FIELD_BUDGET_MS, perField: parseFieldBudgets(env.FIELD_BUDGETS) };
+}
 
 /** The gateway secret, refusing the development default in production. */
 export function gatewaySecretFrom(env: Pick<PlatformEnv, 'NODE_ENV' | 'GATEWAY_SECRET'>): string {

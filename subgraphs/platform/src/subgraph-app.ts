@@ -1,6 +1,8 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { createCache, type Cache } from './cache.ts';
+import { DEFAULT_FIELD_BUDGETS, type DeadlineOptions, type FieldBudgets } from './deadline.ts';
+import { noFaults, type FaultInjection } from './fault-injection.ts';
 import { openDb, pingDb, type Db, type DbHandle } from './db.ts';
 import type { SubgraphName } from './env.ts';
 import type { Logger } from './logger.ts';
@@ -20,6 +22,9 @@ export interface SubgraphConfig {
   /** Extra settings a subgraph reads (e.g. reservation TTL), already validated by its env.ts. */
   settings?: Record<string, unknown>;
   onStatement?: (sql: string) => void;
+  fieldBudgets?: FieldBudgets;
+  /** Mutable: tests flip it at run time. */
+  faults?: FaultInjection;
 }
 
 export interface SubgraphDeps<TSchema extends Record<string, unknown>> {
@@ -28,6 +33,8 @@ export interface SubgraphDeps<TSchema extends Record<string, unknown>> {
   subgraphs: SubgraphClient;
   logger: Logger;
   config: SubgraphConfig;
+  /** Deadline options for a loader feeding `field` (e.g. `Product.priceRange`) in this request. */
+  deadlineFor(base: RequestContext, field: string): DeadlineOptions;
 }
 
 export interface SubgraphDefinition<TSchema extends Record<string, unknown>, TContext extends RequestContext> {
@@ -60,6 +67,8 @@ export async function bootSubgraph<TSchema extends Record<string, unknown>, TCon
   config: SubgraphConfig,
 ): Promise<BootedSubgraph<TSchema>> {
   const logger = config.logger;
+  const faults = config.faults ?? noFaults();
+  config.faults = faults;
   const dbHandle = await openDb({
     schemaName: def.name,
     schema: def.schema,
@@ -75,6 +84,15 @@ export async function bootSubgraph<TSchema extends Record<string, unknown>, TCon
     subgraphs: createSubgraphClient(config.subgraphUrls, config.gatewaySecret),
     logger,
     config,
+    deadlineFor(base, field) {
+      const budgets = config.fieldBudgets ?? DEFAULT_FIELD_BUDGETS;
+      return {
+        field,
+        service: def.name,
+        deadline: base.deadline,
+        budgets: { ...budgets, injectedDelayMs: faults.fieldDelaysMs },
+      };
+    },
   };
   let running: RunningSubgraph | undefined;
   let background: { stop(): Promise<void> | void }[] = [];
@@ -90,6 +108,7 @@ export async function bootSubgraph<TSchema extends Record<string, unknown>, TCon
           resolvers: def.resolvers as GraphQLResolverMap<TContext>,
           logger,
           gatewaySecret: config.gatewaySecret,
+          faults,
           plugins: def.plugins?.(deps),
           extendContext: (base) => def.createContext(base, deps),
           ready: async () => {

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { gatewaySecretFrom, parseEnv, platformEnvShape, REPO_ROOT, SUBGRAPH_PORTS, subgraphUrlsFrom } from './env.ts';
+import { faultsFrom, fieldBudgetsFrom, gatewaySecretFrom, parseEnv, platformEnvShape, REPO_ROOT, SUBGRAPH_PORTS, subgraphUrlsFrom } from './env.ts';
 import { createLogger } from './logger.ts';
 import type { RequestContext } from './request-context.ts';
 import { bootSubgraph, type SubgraphDefinition } from './subgraph-app.ts';
@@ -22,6 +22,8 @@ export async function runSubgraph<TSchema extends Record<string, unknown>, TCont
     subgraphUrls: subgraphUrlsFrom(),
     logger,
     settings,
+    fieldBudgets: fieldBudgetsFrom(env),
+    faults: faultsFrom(env),
   });
   await booted.listen(SUBGRAPH_PORTS[def.name]);
   const shutdown = async (signal: string) => {

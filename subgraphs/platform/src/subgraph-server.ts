@@ -5,6 +5,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { parse, type GraphQLFormattedError } from 'graphql';
+import type { FaultInjection } from './fault-injection.ts';
 import { verifySignature } from './gateway-credential.ts';
 import type { Logger } from './logger.ts';
 import { HEADERS, requestContextFrom, type RequestContext } from './request-context.ts';
@@ -24,6 +25,7 @@ export interface SubgraphServerOptions<TContext extends RequestContext> {
   plugins?: ApolloServerPlugin<TContext>[];
   /** The gateway's shared secret: unsigned requests to /graphql are refused. */
   gatewaySecret: string;
+  faults?: FaultInjection;
 }
 
 export interface RunningSubgraph {
@@ -87,6 +89,11 @@ export async function startSubgraph<TContext extends RequestContext>(
     const headers = new HeaderMap();
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
 
+    const faults = options.faults;
+    if (faults?.mode === 'error') {
+      return send(res, 503, { errors: [{ message: 'Injected fault: unavailable', extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+    }
+    if (faults?.mode === 'delay') await new Promise((r) => setTimeout(r, faults.delayMs));
     const base = requestContextFrom(req.headers, options.logger);
     let parsedBody: unknown = undefined;
     if (req.method === 'POST' && body.length > 0) {
