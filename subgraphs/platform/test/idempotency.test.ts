@@ -1,0 +1,181 @@
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import { pgSchema } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../src/db.ts';
+import { testEnv } from '../src/env.ts';
+import { fingerprintOf, idempotencyKeysTable, runInTransaction, runWithLease, sweepIdempotencyKeys } from '../src/idempotency.ts';
+import { createTestDatabase } from '../src/test-database.ts';
+
+const table = idempotencyKeysTable(pgSchema('idem'));
+const DDL = `
+  create schema if not exists idem;
+  create table if not exists idem.idempotency_keys (
+    scope text not null, key text not null, fingerprint text not null, status text not null,
+    claim_token text not null, lease_until timestamptz, response jsonb,
+    created_at timestamptz not null default now(), expires_at timestamptz not null,
+    primary key (scope, key));
+  create table if not exists idem.effects (id serial primary key, note text not null);`;
+
+let db: Db;
+let close: () => Promise<void>;
+
+beforeAll(async () => {
+  const { databaseUrl } = testEnv();
+  if (databaseUrl) {
+    const database = await createTestDatabase(databaseUrl);
+    const client = postgres(database.url, { max: 20, onnotice: () => {} });
+    await client.unsafe(DDL);
+    db = drizzlePostgres(client) as unknown as Db;
+    close = async () => {
+      await client.end();
+      await database.drop();
+    };
+  } else {
+    const client = new PGlite();
+    await client.exec(DDL);
+    db = drizzlePglite(client) as unknown as Db;
+    close = () => client.close();
+  }
+});
+afterAll(() => close());
+beforeEach(async () => {
+  await db.execute(sql`truncate idem.idempotency_keys, idem.effects`);
+});
+
+const effects = async () => {
+  const rows = await db.execute<{ n: number }>(sql`select count(*)::int as n from idem.effects`);
+  return ((rows as unknown as { rows?: { n: number }[] }).rows ?? (rows as unknown as { n: number }[]))[0]!.n;
+};
+
+const request = (key: string, input: Record<string, unknown> = { qty: 1 }) => ({ caller: 'user:u1', mutation: 'addThing', key, input });
+
+describe('runInTransaction', () => {
+  it('runs once and replays the stored result for the same key and input', async () => {
+    let runs = 0;
+    const exec = async (tx: Parameters<Parameters<Db['transaction']>[0]>[0]) => {
+      runs += 1;
+      await tx.execute(sql`insert into idem.effects (note) values ('x')`);
+      return { __typename: 'Thing', id: `t${runs}` };
+    };
+    const first = await runInTransaction(db, table, request('k1'), exec);
+    const again = await runInTransaction(db, table, request('k1'), exec);
+    expect(first).toEqual({ __typename: 'Thing', id: 't1' });
+    expect(again).toEqual(first);
+    expect(runs).toBe(1);
+    expect(await effects()).toBe(1);
+  });
+
+  it('answers IdempotencyKeyReusedError for the same key with other input, running nothing', async () => {
+    await runInTransaction(db, table, request('k2', { qty: 1 }), async () => ({ __typename: 'Thing', id: 'a' }));
+    const other = await runInTransaction(db, table, request('k2', { qty: 2 }), async () => {
+      throw new Error('must not run');
+    });
+    expect(other).toMatchObject({ __typename: 'IdempotencyKeyReusedError', code: 'IDEMPOTENCY_KEY_REUSED', retryable: false });
+  });
+
+  it('does not store a ValidationError and rolls back its writes', async () => {
+    const invalid = await runInTransaction(db, table, request('k3', { qty: 0 }), async (tx) => {
+      await tx.execute(sql`insert into idem.effects (note) values ('x')`);
+      return { __typename: 'ValidationError', code: 'INVALID_INPUT', message: 'bad', retryable: false, field: 'input.qty' };
+    });
+    expect(invalid).toMatchObject({ __typename: 'ValidationError' });
+    expect(await effects()).toBe(0);
+    const corrected = await runInTransaction(db, table, request('k3', { qty: 1 }), async () => ({ __typename: 'Thing', id: 'ok' }));
+    expect(corrected).toEqual({ __typename: 'Thing', id: 'ok' });
+  });
+
+  it('rejects malformed keys with a ValidationError', async () => {
+    for (const key of ['', 'x'.repeat(256), 'tab\tkey', 'ключ']) {
+      const res = await runInTransaction(db, table, request(key), async () => ({ __typename: 'Thing' }));
+      expect(res).toMatchObject({ __typename: 'ValidationError', field: 'input.idempotencyKey' });
+    }
+  });
+
+  it('runs once under 20 concurrent requests with one key; others replay or are told it is in progress', async () => {
+    let runs = 0;
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        runInTransaction(db, table, request('k4'), async (tx) => {
+          runs += 1;
+          await tx.execute(sql`insert into idem.effects (note) values ('x')`);
+          await new Promise((r) => setTimeout(r, 30));
+          return { __typename: 'Thing', id: 'only' };
+        }),
+      ),
+    );
+    expect(runs).toBe(1);
+    expect(await effects()).toBe(1);
+    for (const r of results) expect(['Thing', 'IdempotencyInProgressError']).toContain(r.__typename);
+  });
+});
+
+describe('runWithLease', () => {
+  it('gives a stable seed, stores the result in the final transaction and replays it', async () => {
+    const seeds: string[] = [];
+    const exec = async (lease: { seed: string; complete: (tx: never, r: never) => Promise<boolean> }) => {
+      seeds.push(lease.seed);
+      const result = { __typename: 'Order', id: `ord_${lease.seed}` };
+      await db.transaction(async (tx) => {
+        await tx.execute(sql`insert into idem.effects (note) values ('order')`);
+        expect(await lease.complete(tx as never, result as never)).toBe(true);
+      });
+      return result;
+    };
+    const first = await runWithLease(db, table, request('L1'), exec as never);
+    const again = await runWithLease(db, table, request('L1'), exec as never);
+    expect(again).toEqual(first);
+    expect(seeds).toHaveLength(1);
+    expect(await effects()).toBe(1);
+  });
+
+  it('lets a retry take over after a crash, with the same seed', async () => {
+    const seeds: string[] = [];
+    await expect(
+      runWithLease(db, table, request('L2'), async (lease) => {
+        seeds.push(lease.seed);
+        throw new Error('crash between steps');
+      }),
+    ).rejects.toThrow('crash');
+    const retried = await runWithLease(db, table, request('L2'), async (lease) => {
+      seeds.push(lease.seed);
+      return { __typename: 'Order', id: `ord_${lease.seed}` };
+    });
+    expect(retried).toMatchObject({ __typename: 'Order' });
+    expect(seeds[0]).toBe(seeds[1]);
+  });
+
+  it('tells a concurrent duplicate that the first is in progress, and never runs it twice', async () => {
+    let runs = 0;
+    const slow = runWithLease(db, table, request('L3'), async () => {
+      runs += 1;
+      await new Promise((r) => setTimeout(r, 400));
+      return { __typename: 'Order', id: 'o' };
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    const dup = await runWithLease(db, table, request('L3'), async () => {
+      runs += 1;
+      return { __typename: 'Order', id: 'o2' };
+    }, { waitMs: 100 });
+    expect(dup).toMatchObject({ __typename: 'IdempotencyInProgressError', retryable: true });
+    expect(await slow).toEqual({ __typename: 'Order', id: 'o' });
+    expect(runs).toBe(1);
+    expect(await runWithLease(db, table, request('L3'), async () => ({ __typename: 'X' }))).toEqual({ __typename: 'Order', id: 'o' });
+  });
+});
+
+describe('fingerprints and retention', () => {
+  it('ignore key order, null members and the key itself', () => {
+    expect(fingerprintOf({ a: 1, b: { c: 2, d: null }, idempotencyKey: 'x' })).toBe(fingerprintOf({ b: { c: 2 }, a: 1 }));
+    expect(fingerprintOf({ a: 1 })).not.toBe(fingerprintOf({ a: 2 }));
+  });
+
+  it('sweeps records past retention only', async () => {
+    await runInTransaction(db, table, request('old'), async () => ({ __typename: 'Thing' }));
+    expect(await sweepIdempotencyKeys(db, table, new Date())).toBe(0);
+    expect(await sweepIdempotencyKeys(db, table, new Date(Date.now() + 25 * 3600_000))).toBe(1);
+  });
+});
