@@ -1,0 +1,4 @@
+import { runSubgraph } from '@ecom/platform/subgraph-main';
+import { pricingSubgraph } from './server.ts';
+
+await runSubgraph(pricingSubgraph);
