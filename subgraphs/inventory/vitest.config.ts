@@ -1,6 +1,4 @@
 import { defineConfig } from 'vitest/config';
 
-// Booting PGlite, migrating and seeding takes seconds on a loaded 2-core machine.
-export default defineConfig({
-  test: { hookTimeout: 120_000, testTimeout: 60_000 },
-});
+// Booting a subgraph migrates and seeds a fresh database; on a busy machine PGlite needs a while.
+export default defineConfig({ test: { hookTimeout: 120_000, testTimeout: 60_000 } });

@@ -1,0 +1,59 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '@ecom/platform/db';
+import type * as schema from './schema.ts';
+import { stockLevels, stockMovements, type MovementKind } from './schema.ts';
+
+export type InventoryDb = Db<typeof schema>;
+/** A db or an open transaction of any schema: the statements here use no relational queries. */
+export type Executor = Db;
+
+export const stockByVariantIds = (db: Executor, ids: readonly string[]) =>
+  db.select().from(stockLevels).where(inArray(stockLevels.variantId, [...ids]));
+
+/** Units available per product, summed over its variants, in one grouped statement. */
+export const availabilityByProductIds = (db: Executor, ids: readonly string[]) =>
+  db
+    .select({
+      productId: stockLevels.productId,
+      available: sql<number>`sum(${stockLevels.onHand} - ${stockLevels.reserved})`.mapWith(Number),
+    })
+    .from(stockLevels)
+    .where(inArray(stockLevels.productId, [...ids]))
+    .groupBy(stockLevels.productId);
+
+export async function stockOfVariant(db: Executor, variantId: string) {
+  const [row] = await db.select().from(stockLevels).where(eq(stockLevels.variantId, variantId));
+  return row;
+}
+
+/**
+ * Receives or writes off units in one conditional statement: the guard is evaluated on the row as
+ * locked, so a concurrent reservation can never be undercut. Undefined when the guard refused (or
+ * the variant is unknown). Adjustments count towards received_total so that
+ * sold_total + on_hand = received_total keeps holding after a write-off.
+ */
+export async function adjustOnHand(db: Executor, variantId: string, delta: number) {
+  const [row] = await db
+    .update(stockLevels)
+    .set({
+      onHand: sql`${stockLevels.onHand} + ${delta}`,
+      receivedTotal: sql`${stockLevels.receivedTotal} + ${delta}`,
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(stockLevels.variantId, variantId), sql`${stockLevels.onHand} + ${delta} >= ${stockLevels.reserved}`))
+    .returning();
+  return row;
+}
+
+export interface Movement {
+  variantId: string;
+  kind: MovementKind;
+  quantity: number;
+  reference: string;
+  reason?: string | null;
+}
+
+export async function recordMovements(db: Executor, movements: Movement[]): Promise<void> {
+  if (movements.length === 0) return;
+  await db.insert(stockMovements).values(movements);
+}

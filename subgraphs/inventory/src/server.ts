@@ -1,0 +1,32 @@
+import { fileURLToPath } from 'node:url';
+import { startIdempotencySweeper } from '@ecom/platform/idempotency';
+import { bootSubgraph, type SubgraphConfig, type SubgraphDefinition } from '@ecom/platform/subgraph-app';
+import { createContext, type InventoryContext } from './context.ts';
+import { seedInventory } from './db/seed.ts';
+import * as schema from './db/schema.ts';
+import { inventorySettings } from './env.ts';
+import { Mutation } from './resolvers/Mutation.ts';
+import { Product } from './resolvers/Product.ts';
+import { Query } from './resolvers/Query.ts';
+import { Variant } from './resolvers/Variant.ts';
+import { sdl } from './sdl.ts';
+import { startReservationSweeper } from './services/reservation-sweeper.ts';
+
+export const inventorySubgraph: SubgraphDefinition<typeof schema, InventoryContext> = {
+  name: 'inventory',
+  sdl,
+  schema,
+  migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
+  seed: seedInventory,
+  resolvers: { Query, Mutation, Product, Variant },
+  createContext,
+  background: (deps) => {
+    const settings = inventorySettings(deps.config.settings);
+    return [
+      startReservationSweeper(deps.db, deps.logger, settings.reservationSweepIntervalMs),
+      startIdempotencySweeper(deps.db, schema.idempotencyKeys, settings.idempotencySweepIntervalMs),
+    ];
+  },
+};
+
+export const createSubgraph = (config: SubgraphConfig) => bootSubgraph(inventorySubgraph, config);
