@@ -1,0 +1,19 @@
+import type { SubgraphDeps } from '@ecom/platform/subgraph-app';
+import type { RequestContext } from '@ecom/platform/request-context';
+import type * as schema from './db/schema.ts';
+import { createLoaders, type CartLoaders } from './loaders.ts';
+import type { CartEnv } from './services/cart-env.ts';
+import { quoteCart } from './services/cart-quote.ts';
+
+export interface CartContext extends RequestContext, CartEnv {
+  loaders: CartLoaders;
+}
+
+export function createContext(base: RequestContext, deps: SubgraphDeps<typeof schema>): CartContext {
+  return {
+    ...base,
+    db: deps.db,
+    subgraphs: deps.subgraphs,
+    loaders: createLoaders(deps.db, (key) => quoteCart(deps.subgraphs, base, key)),
+  };
+}

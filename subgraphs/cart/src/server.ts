@@ -1,0 +1,25 @@
+import { fileURLToPath } from 'node:url';
+import { startIdempotencySweeper } from '@ecom/platform/idempotency';
+import { bootSubgraph, type SubgraphConfig, type SubgraphDefinition } from '@ecom/platform/subgraph-app';
+import { createContext, type CartContext } from './context.ts';
+import { seedCart } from './db/seed.ts';
+import * as schema from './db/schema.ts';
+import { Cart } from './resolvers/Cart.ts';
+import { CartLine } from './resolvers/CartLine.ts';
+import { Mutation } from './resolvers/Mutation.ts';
+import { Query } from './resolvers/Query.ts';
+import { ShopGroup } from './resolvers/ShopGroup.ts';
+import { sdl } from './sdl.ts';
+
+export const cartSubgraph: SubgraphDefinition<typeof schema, CartContext> = {
+  name: 'cart',
+  sdl,
+  schema,
+  migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
+  seed: seedCart,
+  resolvers: { Query, Mutation, Cart, CartLine, ShopGroup },
+  createContext,
+  background: (deps) => [startIdempotencySweeper(deps.db, schema.idempotencyKeys)],
+};
+
+export const createSubgraph = (config: SubgraphConfig) => bootSubgraph(cartSubgraph, config);

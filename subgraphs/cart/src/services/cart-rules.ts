@@ -1,0 +1,41 @@
+import { domainError, type DomainErrorResult } from '@ecom/platform/errors';
+
+export const MAX_LINE_QUANTITY = 99;
+export const MAX_LINES_PER_CART = 100;
+const MAX_ID_LENGTH = 200;
+
+export type Invalid = DomainErrorResult<'ValidationError', { field: string }>;
+
+export const invalid = (field: string, message: string): Invalid => domainError('ValidationError', message, { field });
+
+export function checkQuantity(quantity: number, field = 'input.quantity'): Invalid | null {
+  return Number.isInteger(quantity) && quantity >= 1 && quantity <= MAX_LINE_QUANTITY
+    ? null
+    : invalid(field, `Quantity must be a whole number from 1 to ${MAX_LINE_QUANTITY}.`);
+}
+
+export function checkId(value: string, field: string): Invalid | null {
+  return value.trim().length > 0 && value.length <= MAX_ID_LENGTH ? null : invalid(field, `${field.split('.').pop()} must be a non-empty id.`);
+}
+
+export const notFound = (what: 'cart' | 'line' | 'variant') =>
+  domainError(
+    'NotFoundError',
+    what === 'cart'
+      ? 'No such cart. Check the cart id, or start a new cart by adding an item without one.'
+      : what === 'line'
+        ? 'This cart has no such line. Reload the cart and try again.'
+        : 'No such product variant. Reload the product page and choose again.',
+  );
+
+export const insufficientStock = (variantId: string, available: number) =>
+  domainError(
+    'InsufficientStockError',
+    available > 0
+      ? `Only ${available} of this item ${available === 1 ? 'is' : 'are'} available. Lower the quantity and try again.`
+      : 'This item is out of stock.',
+    { variantId, available },
+  );
+
+export const versionConflict = (currentVersion: number) =>
+  domainError('VersionConflictError', 'The cart changed since you last loaded it. Reload it and apply your change again.', { currentVersion });

@@ -1,0 +1,70 @@
+import type { DomainErrorResult } from '@ecom/platform/errors';
+import { runInTransaction } from '@ecom/platform/idempotency';
+import { bumpVersionIf, cartsByIds, deleteLines, lineOfCart, setLineQuantity, type CartDb } from '../db/carts.ts';
+import { idempotencyKeys } from '../db/schema.ts';
+import { allOrNothing } from './all-or-nothing.ts';
+import { callerScope } from './caller-scope.ts';
+import type { CartEnv } from './cart-env.ts';
+import { checkId, checkQuantity, insufficientStock, notFound, versionConflict } from './cart-rules.ts';
+import { isVisibleTo, readSnapshot, type CartSnapshot } from './cart-snapshot.ts';
+import { orFault } from './remote-fault.ts';
+import { availabilityOf } from './stock-check.ts';
+
+export interface UpdateCartLineInput {
+  cartId: string;
+  lineId: string;
+  quantity: number;
+  expectedVersion: number;
+  idempotencyKey: string;
+}
+
+export type RemoveCartLineInput = Omit<UpdateCartLineInput, 'quantity'>;
+
+export async function updateCartLine(env: CartEnv, input: UpdateCartLineInput): Promise<CartSnapshot | DomainErrorResult> {
+  const bad = checkQuantity(input.quantity) ?? checkId(input.cartId, 'input.cartId') ?? checkId(input.lineId, 'input.lineId');
+  if (bad) return bad;
+  return runInTransaction(
+    env.db,
+    idempotencyKeys,
+    { caller: callerScope(env.principal, input.cartId), mutation: 'updateCartLine', key: input.idempotencyKey, input: { ...input } },
+    (tx) => allOrNothing(tx, (sp) => change(sp, env, input, input.quantity)),
+  );
+}
+
+export async function removeCartLine(env: CartEnv, input: RemoveCartLineInput): Promise<CartSnapshot | DomainErrorResult> {
+  const bad = checkId(input.cartId, 'input.cartId') ?? checkId(input.lineId, 'input.lineId');
+  if (bad) return bad;
+  return runInTransaction(
+    env.db,
+    idempotencyKeys,
+    { caller: callerScope(env.principal, input.cartId), mutation: 'removeCartLine', key: input.idempotencyKey, input: { ...input } },
+    (tx) => allOrNothing(tx, (sp) => change(sp, env, input, 0)),
+  );
+}
+
+/**
+ * Optimistic locking: everything is checked first, then `version` is raised only where it still
+ * equals expectedVersion. Every change to a cart's lines raises its version in the same
+ * transaction, so a successful raise proves the lines read above are the ones the client saw.
+ * Quantity 0 removes the line.
+ */
+async function change(tx: CartDb, env: CartEnv, input: RemoveCartLineInput, quantity: number): Promise<CartSnapshot | DomainErrorResult> {
+  const [cart] = await cartsByIds(tx, [input.cartId]);
+  if (!cart || !isVisibleTo(cart, env.principal)) return notFound('cart');
+  if (cart.version !== input.expectedVersion) return versionConflict(cart.version);
+  const line = await lineOfCart(tx, cart.id, input.lineId);
+  if (!line) return notFound('line');
+  if (quantity > 0) {
+    const available = (await orFault(availabilityOf(env.subgraphs, env, [line.variantId]))).get(line.variantId) ?? null;
+    if (available === null) return notFound('variant');
+    if (quantity > available) return insufficientStock(line.variantId, available);
+  }
+  const raised = await bumpVersionIf(tx, cart.id, input.expectedVersion);
+  if (raised === undefined) {
+    const [now] = await cartsByIds(tx, [cart.id]);
+    return now && isVisibleTo(now, env.principal) ? versionConflict(now.version) : notFound('cart');
+  }
+  if (quantity > 0) await setLineQuantity(tx, cart.id, line.id, quantity);
+  else await deleteLines(tx, cart.id, [line.id]);
+  return readSnapshot(tx, cart.id);
+}
