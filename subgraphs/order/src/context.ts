@@ -1,0 +1,24 @@
+import type { SubgraphDeps } from '@ecom/platform/subgraph-app';
+import type { RequestContext } from '@ecom/platform/request-context';
+import type { SubgraphClient } from '@ecom/platform/subgraph-client';
+import type * as schema from './db/schema.ts';
+import type { OrderDb } from './db/orders.ts';
+import { orderSettings, type OrderSettings } from './env.ts';
+import { createLoaders, type OrderLoaders } from './loaders.ts';
+
+export interface OrderContext extends RequestContext {
+  db: OrderDb;
+  loaders: OrderLoaders;
+  subgraphs: SubgraphClient;
+  settings: OrderSettings;
+}
+
+export function createContext(base: RequestContext, deps: SubgraphDeps<typeof schema>): OrderContext {
+  return {
+    ...base,
+    db: deps.db,
+    loaders: createLoaders(deps.db),
+    subgraphs: deps.subgraphs,
+    settings: orderSettings(deps.config.settings),
+  };
+}

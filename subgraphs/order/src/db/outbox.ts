@@ -1,0 +1,33 @@
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import type { OrderDb } from './orders.ts';
+import { outbox, type OutboxRow } from './schema.ts';
+
+export type OrderEventType = 'order.placed' | 'order.paid' | 'order.cancelled' | 'order.expired';
+
+export async function appendEvent(db: OrderDb, aggregateId: string, type: OrderEventType, payload: Record<string, unknown>, now: Date) {
+  await db.insert(outbox).values({ aggregateId, type, payload, createdAt: now });
+}
+
+/** Oldest first: events of one order are published in the order they were written. */
+export const unpublishedEvents = (db: OrderDb, limit: number): Promise<OutboxRow[]> =>
+  db.select().from(outbox).where(isNull(outbox.publishedAt)).orderBy(asc(outbox.id)).limit(limit);
+
+/** False when another relay published it first. */
+export async function markPublished(db: OrderDb, id: number, now: Date): Promise<boolean> {
+  const marked = await db
+    .update(outbox)
+    .set({ publishedAt: now, attempts: sql`${outbox.attempts} + 1`, lastError: null })
+    .where(and(eq(outbox.id, id), isNull(outbox.publishedAt)))
+    .returning({ id: outbox.id });
+  return marked.length > 0;
+}
+
+export async function recordFailure(db: OrderDb, id: number, error: string) {
+  await db
+    .update(outbox)
+    .set({ attempts: sql`${outbox.attempts} + 1`, lastError: error.slice(0, 500) })
+    .where(eq(outbox.id, id));
+}
+
+export const eventsOf = (db: OrderDb, aggregateId: string): Promise<OutboxRow[]> =>
+  db.select().from(outbox).where(eq(outbox.aggregateId, aggregateId)).orderBy(asc(outbox.id));

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { parseEnv } from '@ecom/platform/env';
+
+/** Steps of the sagas at which a test can simulate a crash. */
+export const SAGA_FAILPOINTS = ['after-reserve', 'after-commit', 'after-stock-commit'] as const;
+export type SagaFailpoint = (typeof SAGA_FAILPOINTS)[number];
+
+const settingsSchema = z.object({
+  reservationTtlSeconds: z.number().int().min(1).max(86_400).default(900),
+  expirySweepIntervalMs: z.number().int().min(50).default(1_000),
+  outboxRelayIntervalMs: z.number().int().min(50).default(1_000),
+  outboxBatchSize: z.number().int().min(1).max(1_000).default(100),
+  sagaFailpoint: z.enum(SAGA_FAILPOINTS).optional(),
+});
+
+export type OrderSettings = z.infer<typeof settingsSchema>;
+
+const envShape = {
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  RESERVATION_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  ORDER_EXPIRY_SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
+  ORDER_OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
+};
+
+/** What src/index.ts passes to runSubgraph. A failpoint can never come from the environment. */
+export function orderSettingsFromEnv(source: NodeJS.ProcessEnv = process.env): OrderSettings {
+  const env = parseEnv(envShape, source);
+  return settingsSchema.parse({
+    reservationTtlSeconds: env.RESERVATION_TTL_SECONDS,
+    expirySweepIntervalMs: env.ORDER_EXPIRY_SWEEP_INTERVAL_MS,
+    outboxRelayIntervalMs: env.ORDER_OUTBOX_RELAY_INTERVAL_MS,
+  });
+}
+
+const parsed = new WeakMap<object, OrderSettings>();
+
+/**
+ * The subgraph's settings from `config.settings` (defaults filled in). A failpoint is refused
+ * outright in production: it exists only to let tests crash a saga between steps.
+ */
+export function orderSettings(raw: Record<string, unknown> | undefined, source: NodeJS.ProcessEnv = process.env): OrderSettings {
+  const key = raw ?? settingsSchema;
+  const cached = parsed.get(key);
+  if (cached) return cached;
+  const result = settingsSchema.safeParse(raw ?? {});
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new Error(`Invalid order settings:\n${problems.join('\n')}`);
+  }
+  if (result.data.sagaFailpoint && parseEnv({ NODE_ENV: envShape.NODE_ENV }, source).NODE_ENV === 'production') {
+    throw new Error('Invalid order settings:\n  sagaFailpoint: test-only, refused in production');
+  }
+  parsed.set(key, result.data);
+  return result.data;
+}

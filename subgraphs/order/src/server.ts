@@ -1,0 +1,39 @@
+import { fileURLToPath } from 'node:url';
+import { startIdempotencySweeper } from '@ecom/platform/idempotency';
+import { bootSubgraph, type SubgraphConfig, type SubgraphDefinition } from '@ecom/platform/subgraph-app';
+import { createContext, type OrderContext } from './context.ts';
+import * as schema from './db/schema.ts';
+import { seedOrder } from './db/seed.ts';
+import { orderSettings } from './env.ts';
+import { Mutation } from './resolvers/Mutation.ts';
+import { Order } from './resolvers/Order.ts';
+import { Query } from './resolvers/Query.ts';
+import { sweepExpiredOrders } from './services/expiry-sweeper.ts';
+import { relayOutbox } from './services/outbox-relay.ts';
+import { every } from './services/periodic.ts';
+import { sdl } from './sdl.ts';
+
+export const orderSubgraph: SubgraphDefinition<typeof schema, OrderContext> = {
+  name: 'order',
+  sdl,
+  schema,
+  migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
+  seed: seedOrder,
+  resolvers: { Query, Mutation, Order },
+  createContext,
+  background: (deps) => {
+    const settings = orderSettings(deps.config.settings);
+    const lastTried = new Map<number, number>();
+    return [
+      every(settings.expirySweepIntervalMs, 'order expiry sweep', deps.logger, async () => {
+        await sweepExpiredOrders(deps);
+      }),
+      every(settings.outboxRelayIntervalMs, 'order outbox relay', deps.logger, async () => {
+        await relayOutbox(deps, { batchSize: settings.outboxBatchSize, lastTried });
+      }),
+      startIdempotencySweeper(deps.db, schema.idempotencyKeys),
+    ];
+  },
+};
+
+export const createSubgraph = (config: SubgraphConfig) => bootSubgraph(orderSubgraph, config);

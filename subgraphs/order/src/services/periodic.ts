@@ -1,0 +1,31 @@
+import type { Logger } from '@ecom/platform/logger';
+
+/**
+ * Runs `task` every `intervalMs`, never two runs at once (the next is scheduled when one ends), and
+ * stop() waits for a run in flight, so a subgraph shuts down without cutting a step in half.
+ */
+export function every(intervalMs: number, name: string, logger: Logger, task: () => Promise<void>): { stop(): Promise<void> } {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = task()
+        .catch((err: unknown) => logger.error({ err, task: name }, `${name} run failed`))
+        .finally(() => {
+          running = undefined;
+          schedule();
+        });
+    }, intervalMs);
+    timer.unref();
+  };
+  schedule();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,200 @@
+import { domainError, fault, type DomainErrorResult } from '@ecom/platform/errors';
+import { runWithLease, type Lease } from '@ecom/platform/idempotency';
+import { claimPlan, deletePlan, planOf } from '../db/checkout-plans.ts';
+import { appendEvent } from '../db/outbox.ts';
+import { insertOrder, orderById } from '../db/orders.ts';
+import { idempotencyKeys, type CheckoutPlanRow, type OrderLineRow, type OrderRow } from '../db/schema.ts';
+import type { OrderContext } from '../context.ts';
+import { checkoutQuote, completeCheckout, type CheckoutQuote } from './cart-calls.ts';
+import { variantSnapshots } from './catalog-calls.ts';
+import { failpoint } from './failpoint.ts';
+import { completeLease, sagaFault, viewOf } from './saga-support.ts';
+import { addressSnapshot, validatePlaceOrder, type PlaceOrderInput } from './order-input.ts';
+import { orderView, type OrderView } from './order-view.ts';
+import type { Caller, Money } from './sibling-calls.ts';
+import { reserveStock } from './stock-calls.ts';
+
+/** What one attempt decided before reserving; a retry of the same key reuses it verbatim. */
+interface CheckoutPlan {
+  cartId: string;
+  currency: string;
+  subtotal: number;
+  discount: number;
+  shipping: number;
+  total: number;
+  lines: { lineId: string; variantId: string; sku: string; title: string; quantity: number; unitPrice: number; lineTotal: number }[];
+}
+
+export type PlaceOrderResult = OrderView | DomainErrorResult;
+
+const sameMoney = (a: Money, b: Money) => a.amount === b.amount && a.currency === b.currency;
+
+/**
+ * The checkout saga. Every step is idempotent per order id, and the order id comes from the
+ * idempotency lease, so a retry after a crash at any point converges on the same single order.
+ */
+export async function placeOrder(ctx: OrderContext, input: PlaceOrderInput): Promise<PlaceOrderResult> {
+  const userId = ctx.principal.userId;
+  if (!userId) return domainError('UnauthenticatedError', 'Sign in to place an order.');
+  const invalid = validatePlaceOrder(input);
+  if (invalid) return invalid;
+  const caller: Caller = { subgraphs: ctx.subgraphs, ctx };
+  return sagaFault(() =>
+    runWithLease(ctx.db, idempotencyKeys, { caller: `user:${userId}`, mutation: 'placeOrder', key: input.idempotencyKey, input: { ...input } }, (lease) =>
+      runPlaceOrder(ctx, caller, userId, input, lease),
+    ),
+  );
+}
+
+async function runPlaceOrder(ctx: OrderContext, caller: Caller, userId: string, input: PlaceOrderInput, lease: Lease): Promise<PlaceOrderResult> {
+  const { db } = ctx;
+  const orderId = `ord_${lease.seed}`;
+  const existing = await orderById(db, orderId);
+  if (existing) return viewOf(db, existing);
+
+  let planRow = await planOf(db, orderId);
+  if (!planRow) {
+    const decided = await decidePlan(caller, userId, input);
+    if ('__typename' in decided) return decided;
+    const now = new Date();
+    planRow = await claimPlan(db, {
+      orderId,
+      userId,
+      plan: decided as unknown as Record<string, unknown>,
+      reservationExpiresAt: new Date(now.getTime() + ctx.settings.reservationTtlSeconds * 1000),
+      createdAt: now,
+    });
+  }
+  const plan = planRow.plan as unknown as CheckoutPlan;
+
+  const reserved = await reserveStock(caller, {
+    orderId,
+    lines: unitsByVariant(plan),
+    expiresAt: planRow.reservationExpiresAt.toISOString(),
+  });
+  if ('__typename' in reserved) {
+    // Nothing was reserved: forget the plan and store the answer for this key.
+    await db.transaction(async (tx) => {
+      await deletePlan(tx, orderId);
+      await completeLease(lease, tx, reserved);
+    });
+    return reserved;
+  }
+  if (reserved.state !== 'RESERVED') {
+    // The reservation of an earlier attempt of this key ran out before this retry.
+    throw fault('INTERNAL', 'This checkout attempt expired before it completed. Place the order again with a new idempotency key.', {
+      retryable: false,
+    });
+  }
+  failpoint(ctx.settings, 'after-reserve');
+
+  const { row, lines } = orderFromPlan(orderId, userId, input, planRow, new Date());
+  const view = orderView(row, lines);
+  const created = await db.transaction(async (tx) => {
+    if (!(await insertOrder(tx, row, lines))) return false;
+    await appendEvent(
+      tx,
+      orderId,
+      'order.placed',
+      { orderId, userId, cartId: plan.cartId, lines: plan.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity })), total: plan.total, currency: plan.currency },
+      row.createdAt,
+    );
+    await deletePlan(tx, orderId);
+    await completeLease(lease, tx, view);
+    return true;
+  });
+  // Another execution of this key (one that outlived its lease) created it first: answer that one.
+  if (!created) return viewOf(db, (await orderById(db, orderId))!);
+  failpoint(ctx.settings, 'after-commit');
+
+  // Best effort here; the outbox relay repeats it until the cart confirms.
+  await completeCheckout(caller, { cartId: plan.cartId, orderId, lines: plan.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity })) }).catch(
+    (err: unknown) => ctx.logger.warn({ err, orderId }, 'completeCheckout failed; the outbox relay will retry it'),
+  );
+  return view;
+}
+
+async function decidePlan(caller: Caller, userId: string, input: PlaceOrderInput): Promise<CheckoutPlan | DomainErrorResult> {
+  const quote = await checkoutQuote(caller, input.cartId);
+  // An anonymous cart's id is its credential; a user's cart is only its owner's.
+  if (!quote || (quote.ownerId !== null && quote.ownerId !== userId)) {
+    return domainError('NotFoundError', 'That cart does not exist or is not yours. Check the cart id.');
+  }
+  if (quote.lines.length === 0) return domainError('CartEmptyError', 'Your cart is empty. Add something before placing an order.');
+  const expected = input.expectedTotal;
+  if (expected && !sameMoney(expected, quote.cost.total)) {
+    return domainError('PriceChangedError', 'The total changed since you last saw it. Review the new total and place the order again.', {
+      expectedTotal: { amount: expected.amount, currency: expected.currency },
+      actualTotal: quote.cost.total,
+    });
+  }
+  const snapshots = await variantSnapshots(
+    caller,
+    quote.lines.map((l) => l.variantId),
+  );
+  const missing = quote.lines.find((l) => !snapshots.has(l.variantId));
+  if (missing) {
+    return domainError('NotFoundError', 'A product in your cart is no longer sold. Remove it from the cart and try again.');
+  }
+  return planFromQuote(quote, snapshots);
+}
+
+function planFromQuote(quote: CheckoutQuote, snapshots: Map<string, { sku: string; title: string }>): CheckoutPlan {
+  return {
+    cartId: quote.cartId,
+    currency: quote.cost.total.currency,
+    subtotal: quote.cost.subtotal.amount,
+    discount: quote.cost.discount.amount,
+    shipping: quote.cost.shipping.amount,
+    total: quote.cost.total.amount,
+    lines: quote.lines.map((l) => ({
+      lineId: l.lineId,
+      variantId: l.variantId,
+      sku: snapshots.get(l.variantId)!.sku,
+      title: snapshots.get(l.variantId)!.title,
+      quantity: l.quantity,
+      unitPrice: l.unitPrice.amount,
+      lineTotal: l.lineTotal.amount,
+    })),
+  };
+}
+
+function unitsByVariant(plan: CheckoutPlan): { variantId: string; quantity: number }[] {
+  const units = new Map<string, number>();
+  for (const l of plan.lines) units.set(l.variantId, (units.get(l.variantId) ?? 0) + l.quantity);
+  return [...units].map(([variantId, quantity]) => ({ variantId, quantity }));
+}
+
+function orderFromPlan(orderId: string, userId: string, input: PlaceOrderInput, planRow: CheckoutPlanRow, now: Date) {
+  const plan = planRow.plan as unknown as CheckoutPlan;
+  const row: OrderRow = {
+    id: orderId,
+    userId,
+    cartId: plan.cartId,
+    status: 'PENDING_PAYMENT',
+    currency: plan.currency,
+    subtotal: plan.subtotal,
+    discount: plan.discount,
+    shipping: plan.shipping,
+    total: plan.total,
+    shippingAddress: addressSnapshot(input.shippingAddress),
+    reservationExpiresAt: planRow.reservationExpiresAt,
+    createdAt: now,
+    paidAt: null,
+    cancelledAt: null,
+    expiredAt: null,
+    cancelReason: null,
+  };
+  const lines: OrderLineRow[] = plan.lines.map((l, i) => ({
+    id: `${orderId.replace(/^ord_/, 'oln_')}_${i + 1}`,
+    orderId,
+    position: i + 1,
+    variantId: l.variantId,
+    sku: l.sku,
+    title: l.title,
+    quantity: l.quantity,
+    unitPrice: l.unitPrice,
+    lineTotal: l.lineTotal,
+  }));
+  return { row, lines };
+}

@@ -1,0 +1,27 @@
+import type { GraphQLError } from 'graphql';
+import type { Lease } from '@ecom/platform/idempotency';
+import { SubgraphCallError } from '@ecom/platform/subgraph-client';
+import { linesByOrderIds, type OrderDb } from '../db/orders.ts';
+import type { OrderRow } from '../db/schema.ts';
+import { orderView, type OrderView } from './order-view.ts';
+
+type LeaseTx = Parameters<Lease['complete']>[0];
+
+/** Stores the saga's answer in the caller's transaction (the subgraph's db type is the platform's, schema aside). */
+export function completeLease(lease: Lease, tx: OrderDb, result: Record<string, unknown> & { __typename: string }): Promise<boolean> {
+  return lease.complete(tx as unknown as LeaseTx, result);
+}
+
+/** A sibling that failed mid-saga is a fault the client may retry with the same key: typed, never INTERNAL. */
+export async function sagaFault<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof SubgraphCallError) throw err.toGraphQLError() satisfies GraphQLError;
+    throw err;
+  }
+}
+
+export async function viewOf(db: OrderDb, row: OrderRow): Promise<OrderView> {
+  return orderView(row, await linesByOrderIds(db, [row.id]));
+}
