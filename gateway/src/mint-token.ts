@@ -1,0 +1,14 @@
+import { parseArgs } from 'node:util';
+import { loadEnv } from './env.ts';
+import { mintToken } from './plugins/auth.ts';
+
+/** `npm run token -- --sub user-1 --roles admin`: a development JWT the gateway accepts. */
+const { values } = parseArgs({
+  options: {
+    sub: { type: 'string', default: 'user-1' },
+    roles: { type: 'string', default: '' },
+    expires: { type: 'string', default: '12h' },
+  },
+});
+const roles = values.roles.split(',').map((r) => r.trim()).filter(Boolean);
+console.log(await mintToken(loadEnv().jwtSecret, values.sub, roles, values.expires));

@@ -1,0 +1,167 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import type { Logger } from '@ecom/platform/logger';
+import { HEADERS, type RequestContext } from '@ecom/platform/request-context';
+import { readBody, send } from '@ecom/platform/subgraph-server';
+import { createAuthenticator } from './plugins/auth.ts';
+import { formatError, INTERNAL_MESSAGE, requestIdOnFaults } from './plugins/error-format.ts';
+import { probeSubgraphs } from './plugins/readiness.ts';
+import { requestIdFrom } from './plugins/request-id.ts';
+import { SignedDataSource } from './signed-data-source.ts';
+
+export interface GatewayOptions {
+  supergraphSdl: string;
+  /**
+   * Where each subgraph is served, by subgraph name (the `SUBGRAPH_URL_<NAME>` overrides). Read on
+   * every request, so tests may fill it in or repoint it after the gateway is built. A subgraph
+   * missing here is fetched at the URL the supergraph names.
+   */
+  subgraphUrls: Partial<Record<string, string>>;
+  gatewaySecret: string;
+  jwtSecret: string;
+  logger: Logger;
+  /** The whole budget of one client request; what is left of it travels to every subgraph. */
+  requestTimeoutMs?: number;
+  plugins?: ApolloServerPlugin<RequestContext>[];
+}
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+}
+
+export interface Gateway {
+  listen(port: number, host?: string): Promise<RunningGateway>;
+  /** Stops accepting, lets in-flight requests finish, then stops the gateway. */
+  stop(): Promise<void>;
+}
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+const DRAIN_GRACE_MS = 10_000;
+
+/** A pure factory: everything comes in as arguments, so a test can build the gateway in process. */
+export function createGateway(options: GatewayOptions): Gateway {
+  const logger = options.logger;
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const subgraphDefaults: Record<string, string> = {};
+  const urlOf = (name: string) => options.subgraphUrls[name] ?? subgraphDefaults[name]!;
+
+  const gateway = new ApolloGateway({
+    supergraphSdl: options.supergraphSdl,
+    logger: logger.child({ component: 'apollo-gateway' }),
+    buildService: ({ name, url }) => {
+      subgraphDefaults[name] = url!;
+      return new SignedDataSource({ name, url: () => urlOf(name), gatewaySecret: options.gatewaySecret, logger, defaultBudgetMs: requestTimeoutMs });
+    },
+  });
+  const apollo = new ApolloServer<RequestContext>({
+    gateway,
+    includeStacktraceInErrorResponses: false,
+    formatError: formatError(logger),
+    plugins: [requestIdOnFaults(), ...(options.plugins ?? [])],
+  });
+  const authenticate = createAuthenticator(options.jwtSecret);
+  let loaded = false;
+  const started = apollo.start().then(() => {
+    loaded = true;
+  });
+  // Surface a broken supergraph on listen, not as an unhandled rejection.
+  started.catch(() => {});
+
+  const subgraphNames = () => {
+    const fromSupergraph = Object.keys(subgraphDefaults);
+    return Object.fromEntries(fromSupergraph.map((name) => [name, urlOf(name)]));
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const requestId = requestIdFrom(req.headers[HEADERS.requestId]);
+    res.setHeader(HEADERS.requestId, requestId);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+
+    if (url.pathname === '/healthz') return send(res, 200, { status: 'ok' });
+    if (url.pathname === '/readyz') {
+      if (!loaded) return send(res, 503, { status: 'unavailable', supergraph: 'not loaded', down: [] });
+      const { ready, down } = await probeSubgraphs(subgraphNames());
+      return send(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', down });
+    }
+    if (url.pathname !== '/graphql') return send(res, 404, { error: 'not found' });
+
+    const auth = await authenticate(req.headers.authorization);
+    if (!auth.ok) {
+      return send(res, 401, { errors: [{ message: auth.message, extensions: { code: 'UNAUTHENTICATED', retryable: false } }] });
+    }
+
+    const body = await readBody(req);
+    if (body === null) {
+      return send(res, 413, { errors: [{ message: 'The request body is over 1 MB. Send a smaller request.', extensions: { code: 'INVALID_INPUT', retryable: false } }] });
+    }
+    let parsedBody: unknown = undefined;
+    if (req.method === 'POST' && body.length > 0) {
+      try {
+        parsedBody = JSON.parse(body.toString('utf8'));
+      } catch {
+        return send(res, 400, { errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'INVALID_INPUT', retryable: false } }] });
+      }
+    }
+    const headers = new HeaderMap();
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+
+    const context: RequestContext = {
+      requestId,
+      principal: auth.principal,
+      deadline: Date.now() + requestTimeoutMs,
+      logger: logger.child({ requestId }),
+    };
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsedBody },
+      context: () => Promise.resolve(context),
+    });
+    res.statusCode = result.status ?? 200;
+    for (const [k, v] of result.headers) res.setHeader(k, v);
+    if (result.body.kind === 'complete') {
+      res.end(result.body.string);
+    } else {
+      for await (const chunk of result.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+  };
+
+  let server: Server | undefined;
+  return {
+    async listen(port, host) {
+      await started;
+      server = createServer((req, res) => {
+        handle(req, res).catch((err: unknown) => {
+          logger.error({ err }, 'request failed');
+          if (!res.headersSent) send(res, 500, { errors: [{ message: INTERNAL_MESSAGE, extensions: { code: 'INTERNAL', retryable: true } }] });
+          else res.end();
+        });
+      });
+      const listening = server;
+      await new Promise<void>((resolve, reject) => {
+        listening.once('error', reject);
+        listening.listen(port, host, () => {
+          listening.off('error', reject);
+          resolve();
+        });
+      });
+      const actual = (listening.address() as AddressInfo).port;
+      const shownHost = !host || host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+      return { url: `http://${shownHost}:${actual}/graphql`, port: actual };
+    },
+    async stop() {
+      if (server) {
+        const closing = server;
+        await new Promise<void>((resolve) => {
+          closing.close(() => resolve());
+          closing.closeIdleConnections();
+          // A client holding a busy keep-alive connection does not get to delay shutdown forever.
+          setTimeout(() => closing.closeAllConnections(), DRAIN_GRACE_MS).unref();
+        });
+      }
+      await apollo.stop();
+    },
+  };
+}

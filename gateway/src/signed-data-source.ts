@@ -1,0 +1,103 @@
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { signHeaders } from '@ecom/platform/gateway-credential';
+import type { Logger } from '@ecom/platform/logger';
+import { HEADERS, type RequestContext } from '@ecom/platform/request-context';
+import { GraphQLError } from 'graphql';
+
+export interface SignedDataSourceOptions {
+  name: string;
+  /** Read at request time, so a test can point a subgraph elsewhere after the gateway is built. */
+  url: () => string;
+  gatewaySecret: string;
+  logger: Logger;
+  /** Budget for a subgraph call made outside a client request (none today, kept safe anyway). */
+  defaultBudgetMs: number;
+}
+
+/** The shortest budget worth sending: below it the subgraph could not answer in time anyway. */
+const MIN_BUDGET_MS = 1;
+
+/**
+ * Every subgraph request carries the caller's identity, request id and remaining deadline in
+ * headers signed with the shared gateway secret; subgraphs trust identity only through that
+ * signature. The signature covers the body, so the body is serialised here exactly as
+ * RemoteGraphQLDataSource.sendRequest serialises it: JSON.stringify of `{ query, ...rest }`
+ * without `http` (APQ stays off, so the request is not changed after willSendRequest).
+ */
+export class SignedDataSource extends RemoteGraphQLDataSource<RequestContext> {
+  private readonly options: SignedDataSourceOptions;
+
+  constructor(options: SignedDataSourceOptions) {
+    super({ url: options.url() });
+    this.options = options;
+    const base = this.fetcher;
+    // The remaining budget travels in x-deadline-ms; the fetch gives up when it is spent.
+    this.fetcher = (url, init) => {
+      const budget = Number(init?.headers && (init.headers as Record<string, string>)[HEADERS.deadline]);
+      return base(url, { ...init, timeout: Number.isFinite(budget) && budget > 0 ? budget : options.defaultBudgetMs } as typeof init);
+    };
+  }
+
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RequestContext>): void {
+    const http = request.http!;
+    const ctx = context as Partial<RequestContext>;
+    const budget = ctx.deadline ? Math.max(MIN_BUDGET_MS, ctx.deadline - Date.now()) : this.options.defaultBudgetMs;
+    const { http: _http, query, ...rest } = request;
+    const body = JSON.stringify({ query, ...rest });
+    const signed = signHeaders(this.options.gatewaySecret, {
+      requestId: ctx.requestId ?? '',
+      userId: ctx.principal?.userId ?? null,
+      roles: ctx.principal?.roles ?? [],
+      deadlineMs: String(budget),
+      body,
+    });
+    // Nothing a client sent may pose as identity: drop anything inherited before signing.
+    for (const name of [HEADERS.userId, HEADERS.roles]) http.headers.delete(name);
+    for (const [name, value] of Object.entries(signed)) http.headers.set(name, value);
+  }
+
+  override async process(options: GraphQLDataSourceProcessOptions<RequestContext>): ReturnType<RemoteGraphQLDataSource['process']> {
+    // Read synchronously at the top of super.process, so concurrent requests cannot mix them up.
+    this.url = this.options.url();
+    try {
+      return await super.process(options);
+    } catch (error) {
+      throw this.fault(error, options);
+    }
+  }
+
+  /** A failed fetch becomes one typed, retryable fault naming the subgraph, never its internals. */
+  private fault(error: unknown, options: GraphQLDataSourceProcessOptions<RequestContext>): GraphQLError {
+    const service = this.options.name;
+    const path = 'pathInIncomingRequest' in options ? trimPath(options.pathInIncomingRequest) : undefined;
+    const status = (error as { extensions?: { response?: { status?: number } } }).extensions?.response?.status;
+    const type = (error as { type?: string; name?: string }).type ?? (error as { name?: string }).name;
+    const ctx = options.context as Partial<RequestContext>;
+    (ctx.logger ?? this.options.logger).warn({ err: error, service, status }, 'subgraph fetch failed');
+
+    if (type === 'request-timeout' || type === 'body-timeout' || type === 'AbortError' || type === 'TimeoutError') {
+      return new GraphQLError(`The ${service} service did not answer in time. Retry shortly.`, {
+        path,
+        extensions: { code: 'TIMEOUT', service, retryable: true },
+      });
+    }
+    if (status !== undefined && status < 500 && status !== 429) {
+      // A 4xx from our own subgraph means the gateway sent something it should not have: our fault.
+      return new GraphQLError('Something went wrong on our side. Retry later; quote the request id if it persists.', {
+        path,
+        extensions: { code: 'INTERNAL', service, retryable: false, requestId: ctx.requestId },
+      });
+    }
+    return new GraphQLError(`The ${service} service is unavailable right now. Retry shortly.`, {
+      path,
+      extensions: { code: 'SERVICE_UNAVAILABLE', service, retryable: true },
+    });
+  }
+}
+
+/** The response path up to the first list wildcard: where the missing data would have gone. */
+function trimPath(path: readonly (string | number)[] | undefined): (string | number)[] | undefined {
+  if (!path) return undefined;
+  const cut = path.indexOf('@');
+  return cut === -1 ? [...path] : path.slice(0, cut);
+}
