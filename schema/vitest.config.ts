@@ -1,6 +1,14 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
-// Booting PGlite, migrating and seeding takes seconds on a loaded 2-core machine.
+const require = createRequire(import.meta.url);
+
 export default defineConfig({
-  test: { hookTimeout: 120_000, testTimeout: 60_000 },
+  resolve: {
+    // One graphql-js for everything: federation-internals and graphql-inspector load the CommonJS
+    // build from node_modules, so the code under test must too, or graphql's realm check rejects
+    // schemas passed between them.
+    alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
+  },
+  test: { testTimeout: 60_000 },
 });
