@@ -1,0 +1,49 @@
+import { and, asc, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import type { Db } from '@ecom/platform/db';
+import * as schema from './schema.ts';
+import { coupons, productBadges, promotions } from './schema.ts';
+
+export type MarketingDb = Db<typeof schema>;
+
+// The database clock decides what is live, so every replica agrees on when a promotion ends.
+const isLive = and(
+  eq(promotions.active, true),
+  lte(promotions.startsAt, sql`now()`),
+  or(isNull(promotions.endsAt), gt(promotions.endsAt, sql`now()`)),
+);
+const promotionOrder = [asc(promotions.startsAt), asc(promotions.id)] as const;
+
+export const livePromotions = (db: MarketingDb) =>
+  db
+    .select()
+    .from(promotions)
+    .where(isLive)
+    .orderBy(...promotionOrder);
+
+/** Live promotions targeting any of the shops or every shop; one statement. */
+export const livePromotionsForShops = (db: MarketingDb, shopIds: readonly string[]) =>
+  db
+    .select()
+    .from(promotions)
+    .where(and(isLive, or(isNull(promotions.shopId), inArray(promotions.shopId, [...shopIds]))))
+    .orderBy(...promotionOrder);
+
+/** By id whether live or not: past orders and carts may still name an ended promotion. */
+export const promotionsByIds = (db: MarketingDb, ids: readonly string[]) => db.select().from(promotions).where(inArray(promotions.id, [...ids]));
+
+export const badgesOfProducts = (db: MarketingDb, productIds: readonly string[]) =>
+  db
+    .select()
+    .from(productBadges)
+    .where(inArray(productBadges.productId, [...productIds]))
+    .orderBy(asc(productBadges.productId), asc(productBadges.kind));
+
+/** The coupon with this (upper-case) code if it is valid now. */
+export async function validCoupon(db: MarketingDb, code: string) {
+  const [row] = await db
+    .select()
+    .from(coupons)
+    .where(and(eq(coupons.code, code), lte(coupons.validFrom, sql`now()`), gt(coupons.validTo, sql`now()`)))
+    .limit(1);
+  return row;
+}
