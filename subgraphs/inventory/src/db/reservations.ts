@@ -39,13 +39,11 @@ export async function insertReservationLines(db: Executor, orderId: string, line
   await db.insert(reservationLines).values(lines.map((l) => ({ orderId, ...l })));
 }
 
-/** In variant order: every multi-row path locks stock rows in the same order, so none deadlock. */
 export const reservationLinesOf = (db: Executor, orderId: string): Promise<ReservationLine[]> =>
   db
     .select({ variantId: reservationLines.variantId, quantity: reservationLines.quantity })
     .from(reservationLines)
-    .where(eq(reservationLines.orderId, orderId))
-    .orderBy(asc(reservationLines.variantId));
+    .where(eq(reservationLines.orderId, orderId));
 
 /** Holds `quantity` units if that many are available right now; false otherwise (or unknown variant). */
 export async function reserveUnits(db: Executor, variantId: string, quantity: number): Promise<boolean> {

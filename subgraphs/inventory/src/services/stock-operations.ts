@@ -46,6 +46,9 @@ export const MAX_LINE_QUANTITY = 999;
 const MAX_LINES = 200;
 const MAX_ID_LENGTH = 255;
 
+/** The one lock order for stock rows, shared by every path that touches several (code-unit order, not the db's collation). */
+const byVariant = (a: ReservationLine, b: ReservationLine) => (a.variantId < b.variantId ? -1 : a.variantId > b.variantId ? 1 : 0);
+
 const operation = (orderId: string, state: OperationState): StockOperation => ({ __typename: 'StockOperation', orderId, state });
 
 function checkOrderId(orderId: string): void {
@@ -56,8 +59,7 @@ function checkOrderId(orderId: string): void {
 
 /**
  * The caller is another subgraph, so malformed input is a bug there: a top-level INVALID_INPUT
- * rather than a union member. Duplicate variants are merged; lines come back in variant order,
- * the order every path locks stock rows in, so concurrent reservations cannot deadlock.
+ * rather than a union member. Duplicate variants are merged; lines come back in lock order.
  */
 function parseReservation(input: ReserveStockInput): { orderId: string; lines: ReservationLine[]; expiresAt: Date } {
   checkOrderId(input.orderId);
@@ -80,7 +82,7 @@ function parseReservation(input: ReserveStockInput): { orderId: string; lines: R
   });
   const expiresAt = new Date(input.expiresAt);
   if (Number.isNaN(expiresAt.getTime())) throw invalidArgument('expiresAt must be an ISO 8601 date-time.', 'input.expiresAt');
-  const lines = [...merged].map(([variantId, quantity]) => ({ variantId, quantity })).sort((a, b) => (a.variantId < b.variantId ? -1 : 1));
+  const lines = [...merged].map(([variantId, quantity]) => ({ variantId, quantity })).sort(byVariant);
   return { orderId: input.orderId, lines, expiresAt };
 }
 
@@ -137,7 +139,7 @@ async function transition(
     if (!(await transitionReservation(tx, orderId, step.from, step.to))) {
       return operation(orderId, (await reservationState(tx, orderId)) ?? 'NONE');
     }
-    const lines = await reservationLinesOf(tx, orderId);
+    const lines = (await reservationLinesOf(tx, orderId)).sort(byVariant);
     for (const line of lines) await step.apply(tx, line);
     await recordMovements(tx, lines.map((l) => ({ ...l, kind: step.kind, reference: orderId })));
     return operation(orderId, step.to);
