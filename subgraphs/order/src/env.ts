@@ -32,16 +32,12 @@ export function orderSettingsFromEnv(source: NodeJS.ProcessEnv = process.env): O
   });
 }
 
-const parsed = new WeakMap<object, OrderSettings>();
-
 /**
- * The subgraph's settings from `config.settings` (defaults filled in). A failpoint is refused
- * outright in production: it exists only to let tests crash a saga between steps.
+ * The subgraph's settings from `config.settings` (defaults filled in), read per request so a test
+ * can arm or disarm a failpoint on a running subgraph (the "restarted" process of a crash test).
+ * A failpoint is refused outright in production: it exists only to crash a saga between steps.
  */
 export function orderSettings(raw: Record<string, unknown> | undefined, source: NodeJS.ProcessEnv = process.env): OrderSettings {
-  const key = raw ?? settingsSchema;
-  const cached = parsed.get(key);
-  if (cached) return cached;
   const result = settingsSchema.safeParse(raw ?? {});
   if (!result.success) {
     const problems = result.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
@@ -50,6 +46,5 @@ export function orderSettings(raw: Record<string, unknown> | undefined, source: 
   if (result.data.sagaFailpoint && parseEnv({ NODE_ENV: envShape.NODE_ENV }, source).NODE_ENV === 'production') {
     throw new Error('Invalid order settings:\n  sagaFailpoint: test-only, refused in production');
   }
-  parsed.set(key, result.data);
   return result.data;
 }

@@ -70,7 +70,7 @@ describe('order reads', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const res = await sg.call<Page>(MY_ORDERS, { first: 7, after }, { userId: 'reader' });
+      const res: Awaited<ReturnType<typeof sg.call<Page>>> = await sg.call<Page>(MY_ORDERS, { first: 7, after }, { userId: 'reader' });
       expect(res.errors).toBeUndefined();
       seen.push(...res.data!.myOrders.edges.map((e) => e.node.id));
       if (!res.data!.myOrders.pageInfo.hasNextPage) break;

@@ -5,7 +5,10 @@ export interface CheckoutQuote {
   ownerId: string | null;
   version: number;
   couponCode: string | null;
+  /** The purchasable lines; the cost covers exactly these. */
   lines: { lineId: string; variantId: string; shopId: string; quantity: number; unitPrice: Money; lineTotal: Money }[];
+  /** Lines without a current price: not purchasable, left in the cart. */
+  unpricedLineIds: string[];
   cost: { subtotal: Money; discount: Money; shipping: Money; total: Money };
 }
 
@@ -24,6 +27,7 @@ const QUOTE = /* GraphQL */ `
         unitPrice { amount currency }
         lineTotal { amount currency }
       }
+      unpricedLineIds
       cost {
         subtotal { amount currency }
         discount { amount currency }

@@ -120,7 +120,14 @@ async function decidePlan(caller: Caller, userId: string, input: PlaceOrderInput
   if (!quote || (quote.ownerId !== null && quote.ownerId !== userId)) {
     return domainError('NotFoundError', 'That cart does not exist or is not yours. Check the cart id.');
   }
-  if (quote.lines.length === 0) return domainError('CartEmptyError', 'Your cart is empty. Add something before placing an order.');
+  if (quote.lines.length === 0) {
+    return domainError(
+      'CartEmptyError',
+      quote.unpricedLineIds.length > 0
+        ? 'Nothing in your cart can be bought right now. Remove the unavailable items or add others, then try again.'
+        : 'Your cart is empty. Add something before placing an order.',
+    );
+  }
   const expected = input.expectedTotal;
   if (expected && !sameMoney(expected, quote.cost.total)) {
     return domainError('PriceChangedError', 'The total changed since you last saw it. Review the new total and place the order again.', {
