@@ -7,8 +7,7 @@ import { marketingSubgraph } from '../src/server.ts';
 let sg: TestSubgraph<typeof schema>;
 beforeAll(async () => {
   sg = await startTestSubgraph(marketingSubgraph);
-  // Booting PGlite and seeding is slow on a busy machine; this is not a performance budget.
-}, 120_000);
+});
 afterAll(() => sg?.dispose());
 
 const pad = (n: number) => String(n).padStart(3, '0');

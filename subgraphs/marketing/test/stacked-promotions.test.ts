@@ -41,8 +41,7 @@ beforeAll(async () => {
       startsAt: new Date('2099-01-01T00:00:00Z'),
     },
   ]);
-  // Booting PGlite and seeding is slow on a busy machine; this is not a performance budget.
-}, 120_000);
+});
 afterAll(() => sg?.dispose());
 
 const BADGES = /* GraphQL */ `

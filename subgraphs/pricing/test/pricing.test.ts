@@ -6,8 +6,7 @@ import { pricingSubgraph } from '../src/server.ts';
 let sg: TestSubgraph<typeof schema>;
 beforeAll(async () => {
   sg = await startTestSubgraph(pricingSubgraph);
-  // Booting PGlite and seeding is slow on a busy machine; this is not a performance budget.
-}, 120_000);
+});
 afterAll(() => sg?.dispose());
 
 const cny = (amount: number) => ({ amount, currency: 'CNY' });
