@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { demoProducts } from '@ecom/platform/demo-catalog';
 import { SUBGRAPH_NAMES, type SubgraphName } from '@ecom/platform/env';
 import type { SubgraphDefinition } from '@ecom/platform/subgraph-app';
@@ -189,4 +191,37 @@ export async function eventually<T>(read: () => Promise<T>, check: (value: T) =>
     if (check(value) || Date.now() > until) return value;
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/**
+ * Stands between the order subgraph and the cart: forwards every request unchanged (the gateway
+ * signature covers the body, which is passed through byte for byte), except that while `failing`
+ * holds, cart checkouts (completeCheckout) are answered 503, as a cart in trouble would.
+ */
+export async function startCartProxy(target: () => string): Promise<{ url: string; failing: boolean; completions: number; close(): Promise<void> }> {
+  const state = { url: '', failing: false, completions: 0, close: async () => {} };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const checkout = body.includes('completeCheckout');
+      if (checkout && state.failing) {
+        res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message: 'cart unavailable' }] }));
+        return;
+      }
+      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k, v]) => typeof v === 'string' && k !== 'host' && k !== 'content-length')) as Record<string, string>;
+      fetch(target(), { method: 'POST', headers, body })
+        .then(async (upstream) => {
+          if (checkout && upstream.ok) state.completions += 1;
+          res.writeHead(upstream.status, { 'content-type': 'application/json' }).end(await upstream.text());
+        })
+        .catch(() => res.writeHead(502).end());
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  state.url = `http://127.0.0.1:${port}/graphql`;
+  state.close = () => new Promise<void>((r) => server.close(() => r()));
+  return state;
 }
