@@ -1,5 +1,5 @@
-import type { ProductContext } from '../context.ts';
+import type { CategoryResolvers } from '../generated/resolvers-types.ts';
 
-export const Category = {
-  __resolveReference: (ref: { id: string }, ctx: ProductContext) => ctx.loaders.category.load(ref.id),
+export const Category: CategoryResolvers = {
+  __resolveReference: (ref, ctx) => ctx.loaders.category.load(ref.id),
 };

@@ -1,10 +1,10 @@
-import type { ProductContext } from '../context.ts';
-import type { ProductRow } from '../db/schema.ts';
+import type { ProductResolvers } from '../generated/resolvers-types.ts';
+import { requiredRow } from '../services/required-row.ts';
 
-export const Product = {
-  __resolveReference: (ref: { id: string }, ctx: ProductContext) => ctx.loaders.product.load(ref.id),
-  createdAt: (p: ProductRow) => p.createdAt.toISOString(),
-  category: (p: ProductRow, _: unknown, ctx: ProductContext) => ctx.loaders.category.load(p.categoryId),
-  shop: (p: ProductRow, _: unknown, ctx: ProductContext) => ctx.loaders.shop.load(p.shopId),
-  variants: (p: ProductRow, _: unknown, ctx: ProductContext) => ctx.loaders.variantsOfProduct.load(p.id),
+export const Product: ProductResolvers = {
+  __resolveReference: (ref, ctx) => ctx.loaders.product.load(ref.id),
+  createdAt: (p) => p.createdAt.toISOString(),
+  category: (p, _, ctx) => requiredRow(ctx.loaders.category.load(p.categoryId), 'category'),
+  shop: (p, _, ctx) => requiredRow(ctx.loaders.shop.load(p.shopId), 'shop'),
+  variants: (p, _, ctx) => ctx.loaders.variantsOfProduct.load(p.id),
 };

@@ -1,5 +1,5 @@
-import type { ProductPage } from '../services/product-listing.ts';
+import type { ProductConnectionResolvers } from '../generated/resolvers-types.ts';
 
-export const ProductConnection = {
-  totalCount: (page: ProductPage) => page.totalCount(),
+export const ProductConnection: ProductConnectionResolvers = {
+  totalCount: (page) => page.totalCount(),
 };

@@ -1,5 +1,5 @@
-import type { ProductContext } from '../context.ts';
+import type { ShopResolvers } from '../generated/resolvers-types.ts';
 
-export const Shop = {
-  __resolveReference: (ref: { id: string }, ctx: ProductContext) => ctx.loaders.shop.load(ref.id),
+export const Shop: ShopResolvers = {
+  __resolveReference: (ref, ctx) => ctx.loaders.shop.load(ref.id),
 };

@@ -1,7 +1,7 @@
-import type { ProductContext } from '../context.ts';
-import type { VariantRow } from '../db/schema.ts';
+import type { VariantResolvers } from '../generated/resolvers-types.ts';
+import { requiredRow } from '../services/required-row.ts';
 
-export const Variant = {
-  __resolveReference: (ref: { id: string }, ctx: ProductContext) => ctx.loaders.variant.load(ref.id),
-  product: (v: VariantRow, _: unknown, ctx: ProductContext) => ctx.loaders.product.load(v.productId),
+export const Variant: VariantResolvers = {
+  __resolveReference: (ref, ctx) => ctx.loaders.variant.load(ref.id),
+  product: (v, _, ctx) => requiredRow(ctx.loaders.product.load(v.productId), 'product'),
 };
