@@ -10,5 +10,5 @@ export interface InventoryContext extends RequestContext {
 }
 
 export function createContext(base: RequestContext, deps: SubgraphDeps<typeof schema>): InventoryContext {
-  return { ...base, db: deps.db, loaders: createLoaders(deps.db) };
+  return { ...base, db: deps.db, loaders: createLoaders(deps.db, (field) => deps.deadlineFor(base, field)) };
 }

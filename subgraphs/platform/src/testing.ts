@@ -68,6 +68,8 @@ export async function startTestSubgraph<TSchema extends Record<string, unknown>,
     gatewaySecret: TEST_SECRET,
     subgraphUrls: Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, 'http://127.0.0.1:9/graphql'])) as Record<SubgraphName, string>,
     logger: createLogger(def.name, 'silent'),
+    // Functional tests must not lose fields to a loaded CI machine; resilience tests pass real budgets.
+    fieldBudgets: { defaultMs: 10_000, perField: {}, marginMs: 25 },
     ...overrides,
   }).catch(async (err: unknown) => {
     await database?.drop();

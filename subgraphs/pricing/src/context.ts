@@ -10,5 +10,5 @@ export interface PricingContext extends RequestContext {
 }
 
 export function createContext(base: RequestContext, deps: SubgraphDeps<typeof schema>): PricingContext {
-  return { ...base, db: deps.db, loaders: createLoaders(deps.db) };
+  return { ...base, db: deps.db, loaders: createLoaders(deps.db, (field) => deps.deadlineFor(base, field)) };
 }
