@@ -20,6 +20,8 @@ export function createLoaders(db: CartDb, quote: (key: QuoteKey) => Promise<Cart
       (keys) => Promise.all(keys.map((k) => quote(k).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))))),
       { cacheKeyFn: (k) => k.cartId },
     ),
+    /** Carts whose failed quote already has its error in this response. */
+    reportedQuoteFailures: new Set<string>(),
   };
 }
 

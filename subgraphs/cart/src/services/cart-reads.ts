@@ -30,8 +30,18 @@ export async function linesOf(env: ReadEnv, cart: CartParent): Promise<CartSnaps
   return toSnapshot(cart, await env.loaders.linesOfCart.load(cart.id)).lines;
 }
 
-/** The request's one quote of this cart, priced from the lines the parent carries. */
-export async function quoteOf(env: ReadEnv, cart: CartParent): Promise<CartQuote> {
+/**
+ * The request's one quote of this cart, priced from the lines the parent carries. When pricing or
+ * marketing cannot answer, the first money field asked for carries the typed error and the others
+ * are just null: one failure, one top-level error.
+ */
+export async function quoteOf(env: ReadEnv, cart: CartParent): Promise<CartQuote | null> {
   const lines = await linesOf(env, cart);
-  return orFault(env.loaders.quote.load({ cartId: cart.id, lines, couponCode: cart.couponCode }));
+  try {
+    return await orFault(env.loaders.quote.load({ cartId: cart.id, lines, couponCode: cart.couponCode }));
+  } catch (err) {
+    if (env.loaders.reportedQuoteFailures.has(cart.id)) return null;
+    env.loaders.reportedQuoteFailures.add(cart.id);
+    throw err;
+  }
 }
