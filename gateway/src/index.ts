@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createLogger } from '@ecom/platform/logger';
 import { loadEnv } from './env.ts';
+import { probeSubgraphs } from './plugins/readiness.ts';
 import { createGateway } from './server.ts';
 
 const env = loadEnv();
@@ -17,10 +18,27 @@ const { port } = await gateway.listen(env.port);
 logger.info({ port, subgraphs: env.subgraphUrls }, 'gateway listening');
 console.log(`Gateway ready at http://localhost:${port}/graphql`);
 
+// Subgraphs started alongside take a while to migrate and seed; say once when the graph is whole.
+let announced = false;
+const announce = setInterval(() => {
+  void probeSubgraphs(env.subgraphUrls).then(({ ready }) => {
+    if (!ready || announced) return;
+    announced = true;
+    clearInterval(announce);
+    console.log(`All subgraphs are ready: http://localhost:${port}/graphql`);
+  });
+}, 2_000);
+announce.unref();
+
+// `on`, not `once`: a second Ctrl-C (or a signal relayed twice by npm/turbo) must not kill the drain.
+let draining = false;
 const shutdown = async (signal: string) => {
+  if (draining) return;
+  draining = true;
   logger.info({ signal }, 'draining');
+  clearInterval(announce);
   await gateway.stop();
   process.exit(0);
 };
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
-process.once('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,10 +1,15 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { REPO_ROOT } from '@ecom/platform/env';
 import { Kind, parse, print, visit, type DocumentNode, type FragmentDefinitionNode } from 'graphql';
 
-/** The client contract's registered operations, beside the repository. */
-export const OPERATIONS_DIR = resolve(REPO_ROOT, '../shared/contract/operations');
+/** The client contract's operations, beside the repository: the source of truth. */
+const CONTRACT_DIR = resolve(REPO_ROOT, '../shared/contract/operations');
+/** The registry's published copy (per client, fragments inlined), for a clone with no contract beside it. */
+const REGISTRY_DIR = resolve(REPO_ROOT, 'schema/operations');
+export const OPERATIONS_DIR = existsSync(CONTRACT_DIR) ? CONTRACT_DIR : REGISTRY_DIR;
+/** The registry files mobile operations per app; the contract has one `mobile/` folder. */
+const CONTRACT_FOLDER: Record<string, string> = { ios: 'mobile', android: 'mobile' };
 
 const FRAGMENTS_FILE = 'web/fragments.graphql';
 
@@ -57,16 +62,17 @@ function walk(dir: string): string[] {
 /** Every registered operation; the web ones carry the web fragments they use. */
 export function contractOperations(dir: string = OPERATIONS_DIR): ContractOperation[] {
   const fragmentsFile = join(dir, FRAGMENTS_FILE);
-  const webFragments = fragmentsOf(fragmentsFile);
-  return walk(dir)
-    .filter((file) => file !== fragmentsFile)
-    .sort()
-    .map((file) => {
-      const name = relative(dir, file).replace(/\.graphql$/, '');
-      const source = readFileSync(file, 'utf8');
-      const text = name.startsWith('web/') ? withFragments(source, webFragments) : source;
-      return { name, text, document: parse(text) };
-    });
+  const webFragments = existsSync(fragmentsFile) ? fragmentsOf(fragmentsFile) : new Map<string, FragmentDefinitionNode>();
+  const byName = new Map<string, ContractOperation>();
+  for (const file of walk(dir).filter((f) => f !== fragmentsFile).sort()) {
+    const [folder, ...rest] = relative(dir, file).replace(/\.graphql$/, '').split('/');
+    const name = [CONTRACT_FOLDER[folder!] ?? folder, ...rest].join('/');
+    if (byName.has(name)) continue;
+    const source = readFileSync(file, 'utf8');
+    const text = name.startsWith('web/') ? withFragments(source, webFragments) : source;
+    byName.set(name, { name, text, document: parse(text) });
+  }
+  return [...byName.values()];
 }
 
 /** One registered operation's text, e.g. `operation('web/CategoryListing')`. */
