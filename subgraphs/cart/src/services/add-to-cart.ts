@@ -1,13 +1,23 @@
-import type { DomainErrorResult } from '@ecom/platform/errors';
-import { runInTransaction } from '@ecom/platform/idempotency';
 import { insertCart, insertLine, linesOfCart, lockCart, lockOpenCartOfUser, bumpVersion, setLineQuantity, type CartDb } from '../db/carts.ts';
-import { idempotencyKeys, type CartRow } from '../db/schema.ts';
+import type { CartRow } from '../db/schema.ts';
 import { allOrNothing } from './all-or-nothing.ts';
 import { callerScope } from './caller-scope.ts';
 import type { CartEnv } from './cart-env.ts';
-import { checkId, checkQuantity, insufficientStock, invalid, MAX_LINE_QUANTITY, MAX_LINES_PER_CART, notFound } from './cart-rules.ts';
+import {
+  checkId,
+  checkQuantity,
+  insufficientStock,
+  invalid,
+  MAX_LINE_QUANTITY,
+  MAX_LINES_PER_CART,
+  notFound,
+  type InsufficientStock,
+  type Invalid,
+  type NotFound,
+} from './cart-rules.ts';
 import { isVisibleTo, readSnapshot, type CartSnapshot } from './cart-snapshot.ts';
 import { newCartId, newLineId } from './ids.ts';
+import { idempotent, type IdempotencyOutcome } from './idempotent.ts';
 import { orFault } from './remote-fault.ts';
 import { availabilityOf } from './stock-check.ts';
 
@@ -22,12 +32,13 @@ export interface AddToCartInput {
  * Without a cartId a signed-in user adds to their one open cart (created on first use) and an
  * anonymous caller gets a new anonymous cart. A variant already in the cart adds to its line.
  */
-export async function addToCart(env: CartEnv, input: AddToCartInput): Promise<CartSnapshot | DomainErrorResult> {
+type Added = CartSnapshot | Invalid | NotFound | InsufficientStock;
+
+export async function addToCart(env: CartEnv, input: AddToCartInput): Promise<Added | IdempotencyOutcome> {
   const bad = checkQuantity(input.quantity) ?? checkId(input.variantId, 'input.variantId');
   if (bad) return bad;
-  return runInTransaction(
+  return idempotent(
     env.db,
-    idempotencyKeys,
     { caller: callerScope(env.principal, input.cartId), mutation: 'addToCart', key: input.idempotencyKey, input: { ...input } },
     (tx) => allOrNothing(tx, (sp) => add(sp, env, input)),
   );
@@ -45,7 +56,7 @@ async function targetCart(tx: CartDb, env: CartEnv, cartId: string | null | unde
   return lockOpenCartOfUser(tx, userId);
 }
 
-async function add(tx: CartDb, env: CartEnv, input: AddToCartInput): Promise<CartSnapshot | DomainErrorResult> {
+async function add(tx: CartDb, env: CartEnv, input: AddToCartInput): Promise<Added> {
   const found = await targetCart(tx, env, input.cartId);
   if (found === 'missing') return notFound('cart');
   const lines = found ? await linesOfCart(tx, found.id) : [];

@@ -1,8 +1,8 @@
-import { isDomainError, type DomainErrorResult } from '@ecom/platform/errors';
+import { isDomainError } from '@ecom/platform/errors';
 import type { CartDb } from '../db/carts.ts';
 
-class Undo {
-  constructor(readonly result: DomainErrorResult) {}
+class Undo<R> {
+  constructor(readonly result: R) {}
 }
 
 /**
@@ -10,10 +10,7 @@ class Undo {
  * cart it created, a version it raised), while the enclosing transaction still stores that error
  * for the idempotency key.
  */
-export async function allOrNothing<T extends { __typename: string }>(
-  tx: CartDb,
-  work: (sp: CartDb) => Promise<T | DomainErrorResult>,
-): Promise<T | DomainErrorResult> {
+export async function allOrNothing<R extends { __typename: string }>(tx: CartDb, work: (sp: CartDb) => Promise<R>): Promise<R> {
   try {
     return await tx.transaction(async (sp) => {
       const result = await work(sp);
@@ -21,7 +18,7 @@ export async function allOrNothing<T extends { __typename: string }>(
       return result;
     });
   } catch (err) {
-    if (err instanceof Undo) return err.result;
+    if (err instanceof Undo) return err.result as R;
     throw err;
   }
 }

@@ -1,13 +1,12 @@
 import { domainError, type DomainErrorResult } from '@ecom/platform/errors';
-import { runInTransaction } from '@ecom/platform/idempotency';
 import { bumpVersion, linesOfCart, lockCart, type CartDb } from '../db/carts.ts';
-import { idempotencyKeys } from '../db/schema.ts';
 import { allOrNothing } from './all-or-nothing.ts';
 import { callerScope } from './caller-scope.ts';
 import type { CartEnv } from './cart-env.ts';
 import { priceLines, quoteDiscounts } from './cart-quote.ts';
-import { checkId, invalid, notFound } from './cart-rules.ts';
+import { checkId, invalid, notFound, type Invalid, type NotFound } from './cart-rules.ts';
 import { isVisibleTo, readSnapshot, type CartSnapshot } from './cart-snapshot.ts';
+import { idempotent, type IdempotencyOutcome } from './idempotent.ts';
 import { orFault } from './remote-fault.ts';
 
 export interface ApplyCouponInput {
@@ -21,21 +20,22 @@ const COUPON_CODE = /^[A-Z0-9_-]{1,64}$/;
 /** Coupon codes are case-insensitive: stored and quoted upper-cased. */
 export const normaliseCouponCode = (code: string) => code.trim().toUpperCase();
 
-export async function applyCoupon(env: CartEnv, input: ApplyCouponInput): Promise<CartSnapshot | DomainErrorResult> {
+type Applied = CartSnapshot | Invalid | NotFound | DomainErrorResult<'CouponInvalidError'>;
+
+export async function applyCoupon(env: CartEnv, input: ApplyCouponInput): Promise<Applied | IdempotencyOutcome> {
   const code = normaliseCouponCode(input.code);
   if (!COUPON_CODE.test(code)) return invalid('input.code', 'A coupon code is 1 to 64 letters, digits, "-" or "_".');
   const bad = checkId(input.cartId, 'input.cartId');
   if (bad) return bad;
-  return runInTransaction(
+  return idempotent(
     env.db,
-    idempotencyKeys,
     { caller: callerScope(env.principal, input.cartId), mutation: 'applyCoupon', key: input.idempotencyKey, input: { ...input } },
     (tx) => allOrNothing(tx, (sp) => apply(sp, env, input.cartId, code)),
   );
 }
 
 /** Marketing decides whether the code is known and current, against the cart's own shop groups. */
-async function apply(tx: CartDb, env: CartEnv, cartId: string, code: string): Promise<CartSnapshot | DomainErrorResult> {
+async function apply(tx: CartDb, env: CartEnv, cartId: string, code: string): Promise<Applied> {
   const cart = await lockCart(tx, cartId);
   if (!cart || !isVisibleTo(cart, env.principal)) return notFound('cart');
   const lines = await linesOfCart(tx, cart.id);

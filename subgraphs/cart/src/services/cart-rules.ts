@@ -18,7 +18,11 @@ export function checkId(value: string, field: string): Invalid | null {
   return value.trim().length > 0 && value.length <= MAX_ID_LENGTH ? null : invalid(field, `${field.split('.').pop()} must be a non-empty id.`);
 }
 
-export const notFound = (what: 'cart' | 'line' | 'variant') =>
+export type NotFound = DomainErrorResult<'NotFoundError'>;
+export type InsufficientStock = DomainErrorResult<'InsufficientStockError', { variantId: string; available: number }>;
+export type VersionConflict = DomainErrorResult<'VersionConflictError', { currentVersion: number }>;
+
+export const notFound = (what: 'cart' | 'line' | 'variant'): NotFound =>
   domainError(
     'NotFoundError',
     what === 'cart'
@@ -28,7 +32,7 @@ export const notFound = (what: 'cart' | 'line' | 'variant') =>
         : 'No such product variant. Reload the product page and choose again.',
   );
 
-export const insufficientStock = (variantId: string, available: number) =>
+export const insufficientStock = (variantId: string, available: number): InsufficientStock =>
   domainError(
     'InsufficientStockError',
     available > 0
@@ -37,5 +41,5 @@ export const insufficientStock = (variantId: string, available: number) =>
     { variantId, available },
   );
 
-export const versionConflict = (currentVersion: number) =>
+export const versionConflict = (currentVersion: number): VersionConflict =>
   domainError('VersionConflictError', 'The cart changed since you last loaded it. Reload it and apply your change again.', { currentVersion });

@@ -1,12 +1,20 @@
-import type { DomainErrorResult } from '@ecom/platform/errors';
-import { runInTransaction } from '@ecom/platform/idempotency';
 import { bumpVersionIf, cartsByIds, deleteLines, lineOfCart, setLineQuantity, type CartDb } from '../db/carts.ts';
-import { idempotencyKeys } from '../db/schema.ts';
 import { allOrNothing } from './all-or-nothing.ts';
 import { callerScope } from './caller-scope.ts';
 import type { CartEnv } from './cart-env.ts';
-import { checkId, checkQuantity, insufficientStock, notFound, versionConflict } from './cart-rules.ts';
+import {
+  checkId,
+  checkQuantity,
+  insufficientStock,
+  notFound,
+  versionConflict,
+  type InsufficientStock,
+  type Invalid,
+  type NotFound,
+  type VersionConflict,
+} from './cart-rules.ts';
 import { isVisibleTo, readSnapshot, type CartSnapshot } from './cart-snapshot.ts';
+import { idempotent, type IdempotencyOutcome } from './idempotent.ts';
 import { orFault } from './remote-fault.ts';
 import { availabilityOf } from './stock-check.ts';
 
@@ -20,25 +28,29 @@ export interface UpdateCartLineInput {
 
 export type RemoveCartLineInput = Omit<UpdateCartLineInput, 'quantity'>;
 
-export async function updateCartLine(env: CartEnv, input: UpdateCartLineInput): Promise<CartSnapshot | DomainErrorResult> {
+type Changed = CartSnapshot | Invalid | NotFound | VersionConflict | InsufficientStock;
+
+export async function updateCartLine(env: CartEnv, input: UpdateCartLineInput): Promise<Changed | IdempotencyOutcome> {
   const bad = checkQuantity(input.quantity) ?? checkId(input.cartId, 'input.cartId') ?? checkId(input.lineId, 'input.lineId');
   if (bad) return bad;
-  return runInTransaction(
+  return idempotent(
     env.db,
-    idempotencyKeys,
     { caller: callerScope(env.principal, input.cartId), mutation: 'updateCartLine', key: input.idempotencyKey, input: { ...input } },
     (tx) => allOrNothing(tx, (sp) => change(sp, env, input, input.quantity)),
   );
 }
 
-export async function removeCartLine(env: CartEnv, input: RemoveCartLineInput): Promise<CartSnapshot | DomainErrorResult> {
+/** Removing checks no stock, so it never answers InsufficientStockError. */
+export async function removeCartLine(
+  env: CartEnv,
+  input: RemoveCartLineInput,
+): Promise<Exclude<Changed, InsufficientStock> | IdempotencyOutcome> {
   const bad = checkId(input.cartId, 'input.cartId') ?? checkId(input.lineId, 'input.lineId');
   if (bad) return bad;
-  return runInTransaction(
+  return idempotent(
     env.db,
-    idempotencyKeys,
     { caller: callerScope(env.principal, input.cartId), mutation: 'removeCartLine', key: input.idempotencyKey, input: { ...input } },
-    (tx) => allOrNothing(tx, (sp) => change(sp, env, input, 0)),
+    (tx) => allOrNothing(tx, (sp) => change(sp, env, input, 0) as Promise<Exclude<Changed, InsufficientStock>>),
   );
 }
 
@@ -48,7 +60,7 @@ export async function removeCartLine(env: CartEnv, input: RemoveCartLineInput): 
  * transaction, so a successful raise proves the lines read above are the ones the client saw.
  * Quantity 0 removes the line.
  */
-async function change(tx: CartDb, env: CartEnv, input: RemoveCartLineInput, quantity: number): Promise<CartSnapshot | DomainErrorResult> {
+async function change(tx: CartDb, env: CartEnv, input: RemoveCartLineInput, quantity: number): Promise<Changed> {
   const [cart] = await cartsByIds(tx, [input.cartId]);
   if (!cart || !isVisibleTo(cart, env.principal)) return notFound('cart');
   if (cart.version !== input.expectedVersion) return versionConflict(cart.version);

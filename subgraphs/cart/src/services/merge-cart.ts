@@ -1,13 +1,12 @@
 import { domainError, type DomainErrorResult } from '@ecom/platform/errors';
-import { runInTransaction } from '@ecom/platform/idempotency';
 import { bumpVersion, insertCart, insertLine, linesOfCart, lockCart, lockOpenCartOfUser, markMerged, setLineQuantity, type CartDb } from '../db/carts.ts';
-import { idempotencyKeys } from '../db/schema.ts';
 import { allOrNothing } from './all-or-nothing.ts';
 import { callerScope } from './caller-scope.ts';
 import type { CartEnv } from './cart-env.ts';
-import { checkId, MAX_LINE_QUANTITY, MAX_LINES_PER_CART, notFound } from './cart-rules.ts';
+import { checkId, MAX_LINE_QUANTITY, MAX_LINES_PER_CART, notFound, type Invalid, type NotFound } from './cart-rules.ts';
 import { readSnapshot, type CartSnapshot } from './cart-snapshot.ts';
 import { newCartId, newLineId } from './ids.ts';
+import { idempotent, type IdempotencyOutcome } from './idempotent.ts';
 import { orFault } from './remote-fault.ts';
 import { availabilityOf } from './stock-check.ts';
 
@@ -22,20 +21,24 @@ export interface MergeCartInput {
  * Unknown variants, and new lines past the 100-line limit, are left behind. The anonymous cart is
  * closed (MERGED) either way.
  */
-export async function mergeCart(env: CartEnv, input: MergeCartInput): Promise<CartSnapshot | DomainErrorResult> {
+type Merged = CartSnapshot | Invalid | NotFound | DomainErrorResult<'InvalidStateError'>;
+
+export async function mergeCart(
+  env: CartEnv,
+  input: MergeCartInput,
+): Promise<Merged | DomainErrorResult<'UnauthenticatedError'> | IdempotencyOutcome> {
   const userId = env.principal.userId;
   if (!userId) return domainError('UnauthenticatedError', 'Sign in to merge a cart into your own.');
   const bad = checkId(input.anonymousCartId, 'input.anonymousCartId');
   if (bad) return bad;
-  return runInTransaction(
+  return idempotent(
     env.db,
-    idempotencyKeys,
     { caller: callerScope(env.principal), mutation: 'mergeCart', key: input.idempotencyKey, input: { ...input } },
     (tx) => allOrNothing(tx, (sp) => merge(sp, env, userId, input.anonymousCartId)),
   );
 }
 
-async function merge(tx: CartDb, env: CartEnv, userId: string, anonymousCartId: string): Promise<CartSnapshot | DomainErrorResult> {
+async function merge(tx: CartDb, env: CartEnv, userId: string, anonymousCartId: string): Promise<Merged> {
   // Lock order: the anonymous cart, then the user's; nothing locks them the other way round.
   const anonymous = await lockCart(tx, anonymousCartId);
   if (!anonymous || anonymous.ownerUserId !== null) return notFound('cart');
