@@ -5,7 +5,7 @@ import { sdl as marketing } from '@ecom/marketing/sdl';
 import { sdl as order } from '@ecom/order/sdl';
 import { sdl as pricing } from '@ecom/pricing/sdl';
 import { sdl as product } from '@ecom/product/sdl';
-import { apiSdl, registeredDocuments, subgraphCodegenSources } from './schema/src/codegen-sources.ts';
+import { apiSdl, registeredDocuments, subgraphContextType } from './schema/src/codegen-sources.ts';
 
 /**
  * Typed resolvers per subgraph, from its full working SDL (schema.graphql plus the platform
@@ -14,9 +14,35 @@ import { apiSdl, registeredDocuments, subgraphCodegenSources } from './schema/sr
  */
 const subgraphs = { product, pricing, inventory, cart, order, marketing };
 
-/** Parents that are not a db row: the value the resolver returning that type hands on. */
-const extraMappers: Record<string, Record<string, string>> = {
-  product: { ProductConnection: '../services/product-listing.ts#ProductPage' },
+/**
+ * Resolver parents: for each GraphQL type a subgraph serves from something other than the
+ * generated shape, the value its resolvers receive (the db row where a row backs the type,
+ * else the view its services build). Types left out get the generated type, which for entity
+ * references (e.g. pricing's Product) also admits the `{ __typename, id }` representation.
+ */
+const mappers: Record<string, Record<string, string>> = {
+  product: {
+    Category: '../db/schema.ts#CategoryRow',
+    Shop: '../db/schema.ts#ShopRow',
+    Product: '../db/schema.ts#ProductRow',
+    Variant: '../db/schema.ts#VariantRow',
+    ProductConnection: '../services/product-listing.ts#ProductPage',
+  },
+  pricing: {},
+  inventory: {},
+  cart: {
+    Cart: '../services/cart-reads.ts#CartParent',
+    CartLine: '../services/cart-snapshot.ts#CartSnapshotLine',
+    ShopGroup: '../services/cart-quote.ts#QuotedShopGroup',
+  },
+  order: {
+    Order: '../services/order-view.ts#OrderView',
+    OrderLine: '../services/order-view.ts#OrderLineView',
+  },
+  marketing: {
+    Product: '../services/product-badges.ts#ProductRepresentation',
+    Promotion: '../db/schema.ts#PromotionRow',
+  },
 };
 
 const header = (source: string) => ({
@@ -28,7 +54,7 @@ const config: CodegenConfig = {
   generates: {
     ...Object.fromEntries(
       Object.entries(subgraphs).map(([name, sdl]) => {
-        const { contextType, mappers } = subgraphCodegenSources(name, sdl, `subgraphs/${name}/src`);
+        const contextType = subgraphContextType(name, `subgraphs/${name}/src`);
         return [
           `subgraphs/${name}/src/generated/resolvers-types.ts`,
           {
@@ -40,7 +66,7 @@ const config: CodegenConfig = {
               useTypeImports: true,
               enumsAsTypes: true,
               contextType,
-              mappers: { ...mappers, ...extraMappers[name] },
+              mappers: mappers[name] ?? {},
             },
           },
         ];

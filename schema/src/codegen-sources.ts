@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { printSchema, Supergraph } from '@apollo/federation-internals';
-import { Kind, parse, print, type DefinitionNode } from 'graphql';
+import { Kind, print, type DefinitionNode } from 'graphql';
 import { readPublishedSupergraph } from './compose.ts';
 import { readRegisteredOperations } from './operations.ts';
 
@@ -32,31 +32,10 @@ export function registeredDocuments(): string {
   return print({ kind: Kind.DOCUMENT, definitions: [...definitions.values()] });
 }
 
-export interface SubgraphCodegenSources {
-  /** `../context.ts#<Name>Context` once the subgraph has one, else the platform's RequestContext. */
-  contextType: string;
-  /** GraphQL type → `../db/schema.ts#<Type>Row` for every object type a row type is exported for. */
-  mappers: Record<string, string>;
-}
-
-/**
- * Conventions that let codegen follow each subgraph without a per-subgraph table:
- * the context type is `<Name>Context` in src/context.ts, and a type is backed by a row when
- * src/db/schema.ts exports `<Type>Row` for it.
- */
-export function subgraphCodegenSources(name: string, sdl: string, srcDir: string): SubgraphCodegenSources {
+/** The subgraph's `<Name>Context` from src/context.ts, or the platform's RequestContext until it has one. */
+export function subgraphContextType(name: string, srcDir: string): string {
   const contextName = `${name[0]!.toUpperCase()}${name.slice(1)}Context`;
   const contextFile = `${srcDir}/context.ts`;
   const hasContext = existsSync(contextFile) && new RegExp(`export (interface|type) ${contextName}\\b`).test(readFileSync(contextFile, 'utf8'));
-  const dbFile = `${srcDir}/db/schema.ts`;
-  const rows = existsSync(dbFile) ? [...readFileSync(dbFile, 'utf8').matchAll(/export type (\w+)Row\b/g)].map((m) => m[1]!) : [];
-  const objectTypes = new Set(
-    parse(sdl)
-      .definitions.filter((d) => d.kind === Kind.OBJECT_TYPE_DEFINITION || d.kind === Kind.OBJECT_TYPE_EXTENSION)
-      .map((d) => (d as { name: { value: string } }).name.value),
-  );
-  return {
-    contextType: hasContext ? `../context.ts#${contextName}` : '@ecom/platform/request-context#RequestContext',
-    mappers: Object.fromEntries(rows.filter((r) => objectTypes.has(r)).map((r) => [r, `../db/schema.ts#${r}Row`])),
-  };
+  return hasContext ? `../context.ts#${contextName}` : '@ecom/platform/request-context#RequestContext';
 }
