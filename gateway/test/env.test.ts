@@ -1,0 +1,43 @@
+import { DEV_GATEWAY_SECRET, REPO_ROOT } from '@ecom/platform/env';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEV_JWT_SECRET, loadEnv } from '../src/env.ts';
+
+describe('gateway environment', () => {
+  it('runs on documented defaults in development', () => {
+    const env = loadEnv({});
+    expect(env).toMatchObject({
+      nodeEnv: 'development',
+      port: 4000,
+      jwtSecret: DEV_JWT_SECRET,
+      gatewaySecret: DEV_GATEWAY_SECRET,
+      supergraphPath: resolve(REPO_ROOT, 'schema/supergraph.graphql'),
+      requestTimeoutMs: 10_000,
+    });
+    expect(env.subgraphUrls.inventory).toBe('http://127.0.0.1:4003/graphql');
+  });
+
+  it('takes SUBGRAPH_URL_<NAME> overrides', () => {
+    const env = loadEnv({ SUBGRAPH_URL_INVENTORY: 'http://127.0.0.1:5003/graphql' });
+    expect(env.subgraphUrls.inventory).toBe('http://127.0.0.1:5003/graphql');
+    expect(env.subgraphUrls.product).toBe('http://127.0.0.1:4001/graphql');
+  });
+
+  it('lists every problem at once', () => {
+    expect(() => loadEnv({ PORT: 'abc', JWT_SECRET: 'short', REQUEST_TIMEOUT_MS: '-1', SUBGRAPH_URL_CART: 'not a url' })).toThrow(
+      /PORT[\s\S]*JWT_SECRET[\s\S]*REQUEST_TIMEOUT_MS[\s\S]*SUBGRAPH_URL_CART/,
+    );
+  });
+
+  it('refuses to run in production on the development secrets', () => {
+    let message = '';
+    try {
+      loadEnv({ NODE_ENV: 'production' });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('JWT_SECRET: required in production');
+    expect(message).toContain('GATEWAY_SECRET: required in production');
+    expect(loadEnv({ NODE_ENV: 'production', JWT_SECRET: 'a'.repeat(32), GATEWAY_SECRET: 'b'.repeat(32) }).jwtSecret).toBe('a'.repeat(32));
+  });
+});
