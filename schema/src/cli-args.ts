@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 export interface RegistryCliArgs {
@@ -5,14 +6,18 @@ export interface RegistryCliArgs {
   operationsFrom?: string;
 }
 
-export function parseRegistryArgs(argv: string[]): RegistryCliArgs {
+/**
+ * `--json <file>` and `--operations-from <dir>`. Paths are relative to where the person typed the
+ * command: npm runs the workspace script inside schema/ but records the original directory in INIT_CWD.
+ */
+export function parseRegistryArgs(argv: string[], cwd: string = process.env['INIT_CWD'] ?? process.cwd()): RegistryCliArgs {
   const { values } = parseArgs({
     args: argv,
     options: { json: { type: 'string' }, 'operations-from': { type: 'string' } },
     allowPositionals: false,
   });
   return {
-    ...(values.json ? { json: values.json } : {}),
-    ...(values['operations-from'] ? { operationsFrom: values['operations-from'] } : {}),
+    ...(values.json ? { json: resolve(cwd, values.json) } : {}),
+    ...(values['operations-from'] ? { operationsFrom: resolve(cwd, values['operations-from']) } : {}),
   };
 }
