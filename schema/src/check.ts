@@ -135,6 +135,8 @@ export async function runCheck(input: CheckInput): Promise<CheckReport> {
       const errors = validate(after, op.document).map((e) => e.message);
       if (errors.length === 0) continue;
       report.operations.invalid.push({ operation: operationLabel(op), errors });
+      // Already named by a failing change: listed under operations, not counted twice.
+      if (report.changes.some((c) => c.verdict === 'fail' && c.operations.includes(operationLabel(op)))) continue;
       report.failures.push(`operation ${operationLabel(op)} does not validate against the new API schema: ${errors.join(' ')}`);
     }
 

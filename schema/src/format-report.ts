@@ -26,7 +26,8 @@ export function formatReport(report: CheckReport): string {
   for (const [name, sub] of Object.entries(report.subgraphs)) {
     const changes = [...sub.changes.breaking, ...sub.changes.dangerous, ...sub.changes.safe];
     const counts = `${sub.changes.breaking.length} breaking, ${sub.changes.dangerous.length} dangerous, ${sub.changes.safe.length} safe`;
-    out.push(`${name}: ${sub.status}${sub.status === 'unchanged' && changes.length === 0 ? '' : ` — ${counts}`}`);
+    const summary = sub.composition.length > 0 ? 'does not compose' : sub.status === 'unchanged' && changes.length === 0 ? '' : counts;
+    out.push(`${name}: ${sub.status}${summary ? ` — ${summary}` : ''}`);
     out.push(...sub.composition.map(compositionLine));
     out.push(...changes.flatMap(changeLines));
     out.push(...sub.lint.map(lintLine));
