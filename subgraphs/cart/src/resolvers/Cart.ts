@@ -1,10 +1,10 @@
-import type { CartContext } from '../context.ts';
-import { linesOf, quoteOf, readableCart, type CartParent } from '../services/cart-reads.ts';
+import type { CartResolvers } from '../generated/resolvers-types.ts';
+import { linesOf, quoteOf, readableCart } from '../services/cart-reads.ts';
 
-export const Cart = {
-  __resolveReference: (ref: { id: string }, ctx: CartContext) => readableCart(ctx, ref.id),
-  lines: (cart: CartParent, _: unknown, ctx: CartContext) => linesOf(ctx, cart),
-  shopGroups: async (cart: CartParent, _: unknown, ctx: CartContext) => (await quoteOf(ctx, cart))?.shopGroups ?? null,
-  appliedPromotions: async (cart: CartParent, _: unknown, ctx: CartContext) => (await quoteOf(ctx, cart))?.appliedPromotions ?? null,
-  cost: async (cart: CartParent, _: unknown, ctx: CartContext) => (await quoteOf(ctx, cart))?.cost ?? null,
+export const Cart: CartResolvers = {
+  __resolveReference: (ref, ctx) => readableCart(ctx, ref.id),
+  lines: (cart, _, ctx) => linesOf(ctx, cart),
+  shopGroups: async (cart, _, ctx) => (await quoteOf(ctx, cart))?.shopGroups ?? null,
+  appliedPromotions: async (cart, _, ctx) => (await quoteOf(ctx, cart))?.appliedPromotions ?? null,
+  cost: async (cart, _, ctx) => (await quoteOf(ctx, cart))?.cost ?? null,
 };

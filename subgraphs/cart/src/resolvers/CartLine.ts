@@ -1,5 +1,5 @@
-import type { CartSnapshotLine } from '../services/cart-snapshot.ts';
+import type { CartLineResolvers } from '../generated/resolvers-types.ts';
 
-export const CartLine = {
-  variant: (line: CartSnapshotLine) => ({ __typename: 'Variant', id: line.variantId }),
+export const CartLine: CartLineResolvers = {
+  variant: (line) => ({ __typename: 'Variant', id: line.variantId }),
 };

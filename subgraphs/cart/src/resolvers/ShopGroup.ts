@@ -1,5 +1,5 @@
-import type { QuotedShopGroup } from '../services/cart-quote.ts';
+import type { ShopGroupResolvers } from '../generated/resolvers-types.ts';
 
-export const ShopGroup = {
-  shop: (group: QuotedShopGroup) => ({ __typename: 'Shop', id: group.shopId }),
+export const ShopGroup: ShopGroupResolvers = {
+  shop: (group) => ({ __typename: 'Shop', id: group.shopId }),
 };
