@@ -33,7 +33,7 @@ describe('products listing', () => {
       for (;;) {
         const res = await sg.call<Listing>(LISTING, { sort, first: 48, after });
         expect(res.errors).toBeUndefined();
-        const page = res.data!.products;
+        const page: Listing['products'] = res.data!.products;
         expect(page.totalCount).toBe(200);
         seen.push(...page.edges.map((e) => e.node.id));
         if (!page.pageInfo.hasNextPage) break;
