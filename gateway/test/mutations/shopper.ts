@@ -79,13 +79,13 @@ export async function mutateOk<T extends Result>(graph: Graph, op: keyof typeof 
 
 export async function readCart(graph: Graph, id: string, token?: string): Promise<CartView | null> {
   const res = await graph.request<{ cart: CartView | null }>(OPS.cart, { id }, { token });
-  expect(res.body.errors).toBeUndefined();
+  expect(res.body.errors, JSON.stringify(res.body.errors)).toBeUndefined();
   return res.body.data!.cart;
 }
 
 export async function readOrder(graph: Graph, id: string, token: string): Promise<OrderView | null> {
   const res = await graph.request<{ order: OrderView | null }>(OPS.order, { id }, { token });
-  expect(res.body.errors).toBeUndefined();
+  expect(res.body.errors, JSON.stringify(res.body.errors)).toBeUndefined();
   return res.body.data!.order;
 }
 
@@ -95,7 +95,7 @@ export async function myOrders(graph: Graph, token: string): Promise<OrderView[]
   for (;;) {
     const res: { body: { data?: { myOrders: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: OrderView }[] } } | null; errors?: unknown[] } } =
       await graph.request(OPS.myOrders, { first: 100, after }, { token });
-    expect(res.body.errors).toBeUndefined();
+    expect(res.body.errors, JSON.stringify(res.body.errors)).toBeUndefined();
     out.push(...res.body.data!.myOrders.edges.map((e) => e.node));
     if (!res.body.data!.myOrders.pageInfo.hasNextPage) return out;
     after = res.body.data!.myOrders.pageInfo.endCursor;
