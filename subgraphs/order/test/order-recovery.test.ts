@@ -178,6 +178,22 @@ describe('without any request', () => {
     expect(await stockOf(g, v)).toMatchObject({ onHand: before.onHand - 1, reserved: before.reserved });
   });
 
+  it('gives back the stock of a checkout that died after reserving and was never retried', async () => {
+    g.settings.reservationTtlSeconds = 2;
+    const as = user('abandoned');
+    const v = freshVariant();
+    const before = await stockOf(g, v);
+    const cart = await addToCart(g, as, v, 2);
+    g.settings.sagaFailpoint = 'after-reserve';
+    expectCrash(await orderMutation(g, 'placeOrder', { cartId: cart.id, shippingAddress: ADDRESS, idempotencyKey: randomUUID() }, as));
+    delete g.settings.sagaFailpoint;
+    expect((await stockOf(g, v)).reserved).toBe(before.reserved + 2);
+
+    expect(await eventually(() => stockOf(g, v), (s) => s.reserved === before.reserved)).toEqual(before);
+    expect(await myOrderIds(as)).toEqual([]);
+    expect((await readCart(g, cart.id, as))!.lines).toHaveLength(1);
+  });
+
   it('retries the cart checkout of a placed order until the cart confirms it', async () => {
     const proxy = await startCartProxy(() => g.cart.url);
     g.urls.cart = proxy.url;
