@@ -31,10 +31,13 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RequestContext> {
     super({ url: options.url() });
     this.options = options;
     const base = this.fetcher;
-    // The remaining budget travels in x-deadline-ms; the fetch gives up when it is spent.
+    // The remaining budget travels in x-deadline-ms; the fetch gives up when it is spent. A signal,
+    // not make-fetch-happen's `timeout`: that one is part of its agent cache key, so every distinct
+    // budget would get a fresh agent and no connection would ever be reused.
     this.fetcher = (url, init) => {
       const budget = Number(init?.headers && (init.headers as Record<string, string>)[HEADERS.deadline]);
-      return base(url, { ...init, timeout: Number.isFinite(budget) && budget > 0 ? budget : options.defaultBudgetMs } as typeof init);
+      const signal = AbortSignal.timeout(Number.isFinite(budget) && budget > 0 ? budget : options.defaultBudgetMs);
+      return base(url, { ...init, signal } as typeof init);
     };
   }
 
@@ -71,11 +74,11 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RequestContext> {
     const service = this.options.name;
     const path = 'pathInIncomingRequest' in options ? trimPath(options.pathInIncomingRequest) : undefined;
     const status = (error as { extensions?: { response?: { status?: number } } }).extensions?.response?.status;
-    const type = (error as { type?: string; name?: string }).type ?? (error as { name?: string }).name;
+    const { type, name } = error as { type?: string; name?: string };
     const ctx = options.context as Partial<RequestContext>;
     (ctx.logger ?? this.options.logger).warn({ err: error, service, status }, 'subgraph fetch failed');
 
-    if (type === 'request-timeout' || type === 'body-timeout' || type === 'AbortError' || type === 'TimeoutError') {
+    if (name === 'AbortError' || name === 'TimeoutError' || type === 'aborted' || type === 'request-timeout' || type === 'body-timeout') {
       return new GraphQLError(`The ${service} service did not answer in time. Retry shortly.`, {
         path,
         extensions: { code: 'TIMEOUT', service, retryable: true },
