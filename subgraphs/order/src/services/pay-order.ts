@@ -97,8 +97,8 @@ async function runPayOrder(ctx: OrderContext, caller: Caller, userId: string, in
     return orderView(paid, lines);
   }
   // Someone settled this payment for us (cancel, sweeper) or the order moved on meanwhile.
-  const now = (await orderById(db, order.id))!;
-  return now.paidAt ? orderView(now, lines) : invalidState(`This order is ${describe(now)}; only an order awaiting payment can be paid.`);
+  const current = (await orderById(db, order.id))!;
+  return current.paidAt ? orderView(current, lines) : invalidState(`This order is ${describe(current)}; only an order awaiting payment can be paid.`);
 }
 
 function describe(order: OrderRow): string {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '@ecom/platform/request-context';
 import type { SubgraphClient } from '@ecom/platform/subgraph-client';
 
@@ -11,7 +12,7 @@ export interface Caller {
 export function backgroundCaller(subgraphs: SubgraphClient, label: string, userId: string | null = null, budgetMs = 5_000): Caller {
   return {
     subgraphs,
-    ctx: { requestId: `${label}-${crypto.randomUUID()}`, principal: { userId, roles: [] }, deadline: Date.now() + budgetMs },
+    ctx: { requestId: `${label}-${randomUUID()}`, principal: { userId, roles: [] }, deadline: Date.now() + budgetMs },
   };
 }
 
