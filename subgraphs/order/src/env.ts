@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseEnv } from '@ecom/platform/env';
 
 /** Steps of the sagas at which a test can simulate a crash. */
-export const SAGA_FAILPOINTS = ['after-reserve', 'after-commit', 'after-stock-commit'] as const;
+export const SAGA_FAILPOINTS = ['after-reserve', 'after-commit', 'after-stock-commit', 'after-charge'] as const;
 export type SagaFailpoint = (typeof SAGA_FAILPOINTS)[number];
 
 const settingsSchema = z.object({
@@ -10,6 +10,8 @@ const settingsSchema = z.object({
   expirySweepIntervalMs: z.number().int().min(50).default(1_000),
   outboxRelayIntervalMs: z.number().int().min(50).default(1_000),
   outboxBatchSize: z.number().int().min(1).max(1_000).default(100),
+  /** A paid order's cancellation left unfinished this long is finished by the sweeper (longer than a saga's lease). */
+  stalledCancellationGraceMs: z.number().int().min(0).default(60_000),
   sagaFailpoint: z.enum(SAGA_FAILPOINTS).optional(),
 });
 

@@ -8,7 +8,7 @@ import { orderSettings } from './env.ts';
 import { Mutation } from './resolvers/Mutation.ts';
 import { Order } from './resolvers/Order.ts';
 import { Query } from './resolvers/Query.ts';
-import { sweepExpiredOrders } from './services/expiry-sweeper.ts';
+import { sweepOrders } from './services/expiry-sweeper.ts';
 import { relayOutbox } from './services/outbox-relay.ts';
 import { every } from './services/periodic.ts';
 import { sdl } from './sdl.ts';
@@ -26,7 +26,7 @@ export const orderSubgraph: SubgraphDefinition<typeof schema, OrderContext> = {
     const lastTried = new Map<number, number>();
     return [
       every(settings.expirySweepIntervalMs, 'order expiry sweep', deps.logger, async () => {
-        await sweepExpiredOrders(deps);
+        await sweepOrders(deps, settings);
       }),
       every(settings.outboxRelayIntervalMs, 'order outbox relay', deps.logger, async () => {
         await relayOutbox(deps, { batchSize: settings.outboxBatchSize, lastTried });

@@ -31,6 +31,8 @@ async function seedOrders(userId: string, count: number, prefix: string) {
         cancelledAt: null,
         expiredAt: null,
         cancelReason: null,
+        cancelRequestedAt: null,
+        cancelledBy: null,
       },
       [
         { id: `${id}_1`, orderId: id, position: 1, variantId: 'var-001-1', sku: 'SKU-001-1', title: 'Thing - Standard', quantity: i + 1, unitPrice: 1000, lineTotal: 1000 * (i + 1) },

@@ -25,7 +25,7 @@ const freshVariant = () => plenty[nextVariant++]!;
 const user = (name: string) => ({ userId: `user-${name}-${randomUUID().slice(0, 8)}` });
 
 beforeAll(async () => {
-  g = await startOrderGraph({ reservationTtlSeconds: 900, expirySweepIntervalMs: 250, outboxRelayIntervalMs: 250 });
+  g = await startOrderGraph({ reservationTtlSeconds: 900, expirySweepIntervalMs: 250, outboxRelayIntervalMs: 250, stalledCancellationGraceMs: 500 });
   plenty = await variantsInStock(g, 60);
   expect(plenty.length).toBeGreaterThanOrEqual(20);
 });
@@ -176,6 +176,48 @@ describe('without any request', () => {
     const settled = await eventually(() => readOrder(g, order.id, as), (o) => o!.status !== 'PENDING_PAYMENT');
     expect(settled!.status).toBe('PAID');
     expect(await stockOf(g, v)).toMatchObject({ onHand: before.onHand - 1, reserved: before.reserved });
+  });
+
+  it('refunds a payment that died after charging, before the stock was committed, when the order expires', async () => {
+    g.settings.reservationTtlSeconds = 2;
+    const as = user('charged-crash');
+    const v = freshVariant();
+    const before = await stockOf(g, v);
+    const cart = await addToCart(g, as, v, 1);
+    const order = await mutateOrder(g, 'placeOrder', { cartId: cart.id, shippingAddress: ADDRESS }, as);
+    g.settings.sagaFailpoint = 'after-charge';
+    expectCrash(await orderMutation(g, 'payOrder', { orderId: order.id, paymentToken: 'tok_visa', idempotencyKey: randomUUID() }, as));
+    delete g.settings.sagaFailpoint;
+
+    expect((await eventually(() => readOrder(g, order.id, as), (o) => o!.status === 'EXPIRED'))!.status).toBe('EXPIRED');
+    expect(await stockOf(g, v)).toEqual(before);
+    const payments = await paymentsOf(g.order.deps.db, order.id);
+    expect(payments.map((p) => [p.kind, p.status, p.amount]).sort()).toEqual([
+      ['CHARGE', 'APPROVED', order.cost.total.amount],
+      ['REFUND', 'APPROVED', order.cost.total.amount],
+    ]);
+  });
+
+  it('finishes the cancellation of a paid order that died after restocking, and its retry answers the cancelled order', async () => {
+    const as = user('cancel-crash');
+    const v = freshVariant();
+    const before = await stockOf(g, v);
+    const cart = await addToCart(g, as, v, 2);
+    const order = await mutateOrder(g, 'placeOrder', { cartId: cart.id, shippingAddress: ADDRESS }, as);
+    await mutateOrder(g, 'payOrder', { orderId: order.id, paymentToken: 'tok_visa' }, as);
+    const cancel = { orderId: order.id, reason: 'too slow', idempotencyKey: randomUUID() };
+    g.settings.sagaFailpoint = 'after-stock-commit';
+    expectCrash(await orderMutation(g, 'cancelOrder', cancel, as));
+    delete g.settings.sagaFailpoint;
+    // Restocked, refunded, but still PAID: the sweeper finishes it.
+    expect(await stockOf(g, v)).toEqual(before);
+
+    expect((await eventually(() => readOrder(g, order.id, as), (o) => o!.status === 'CANCELLED'))!.status).toBe('CANCELLED');
+    expect((await orderMutation(g, 'cancelOrder', cancel, as)).result).toMatchObject({ __typename: 'Order', id: order.id, status: 'CANCELLED' });
+    expect(await stockOf(g, v)).toEqual(before);
+    const refunds = (await paymentsOf(g.order.deps.db, order.id)).filter((p) => p.kind === 'REFUND');
+    expect(refunds).toHaveLength(1);
+    expect((await eventsOf(g.order.deps.db, order.id)).map((e) => e.type)).toEqual(['order.placed', 'order.paid', 'order.cancelled']);
   });
 
   it('gives back the stock of a checkout that died after reserving and was never retried', async () => {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '@ecom/platform/db';
 import * as schema from './schema.ts';
 import { orderLines, orders, type OrderLineRow, type OrderRow, type OrderStatus } from './schema.ts';
@@ -42,7 +42,7 @@ export const ordersPage = (db: OrderDb, userId: string, limit: number, after?: {
     .orderBy(desc(orders.createdAt), desc(orders.id))
     .limit(limit);
 
-export type OrderTransition = Partial<Pick<OrderRow, 'reservationExpiresAt' | 'paidAt' | 'cancelledAt' | 'expiredAt' | 'cancelReason'>> & {
+export type OrderTransition = Partial<Pick<OrderRow, 'reservationExpiresAt' | 'paidAt' | 'cancelledAt' | 'expiredAt' | 'cancelReason' | 'cancelRequestedAt' | 'cancelledBy'>> & {
   status: OrderStatus;
 };
 
@@ -66,5 +66,29 @@ export async function expiredUnpaidOrders(db: OrderDb, now: Date, limit: number)
     .from(orders)
     .where(and(eq(orders.status, 'PENDING_PAYMENT'), lt(orders.reservationExpiresAt, now)))
     .orderBy(asc(orders.reservationExpiresAt))
+    .limit(limit);
+}
+
+/** Marks a paid order's cancellation as started (keeping the first mark); undefined if it is not PAID. */
+export async function markCancelRequested(db: OrderDb, id: string, now: Date, reason: string | null, by: string): Promise<OrderRow | undefined> {
+  const [row] = await db
+    .update(orders)
+    .set({
+      cancelRequestedAt: sql`coalesce(${orders.cancelRequestedAt}, ${now.toISOString()}::timestamptz)`,
+      cancelledBy: sql`coalesce(${orders.cancelledBy}, ${by})`,
+      cancelReason: reason,
+    })
+    .where(and(eq(orders.id, id), eq(orders.status, 'PAID')))
+    .returning();
+  return row;
+}
+
+/** Paid orders whose cancellation started before `before` and never finished. */
+export async function stalledCancellations(db: OrderDb, before: Date, limit: number): Promise<OrderRow[]> {
+  return db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.status, 'PAID'), isNotNull(orders.cancelRequestedAt), lt(orders.cancelRequestedAt, before)))
+    .orderBy(asc(orders.cancelRequestedAt))
     .limit(limit);
 }

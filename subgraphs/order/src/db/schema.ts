@@ -42,11 +42,19 @@ export const orders = order.table(
     cancelledAt: at('cancelled_at'),
     expiredAt: at('expired_at'),
     cancelReason: text('cancel_reason'),
+    /**
+     * Set (with the refund) when a paid order's cancellation starts, before its stock is restocked:
+     * a PAID order with this set is a cancellation in flight, which the sweeper finishes if it stalls.
+     */
+    cancelRequestedAt: at('cancel_requested_at'),
+    /** The cancellation request (its idempotency seed) that cancelled it, so a retry of that request recognises its own work. */
+    cancelledBy: text('cancelled_by'),
   },
   (t) => [
     check('orders_status_known', sql`${t.status} in (${inList(ORDER_STATUSES)})`),
     index('orders_user_created_idx').on(t.userId, t.createdAt, t.id),
     index('orders_expiry_idx').on(t.status, t.reservationExpiresAt),
+    index('orders_cancel_requested_idx').on(t.cancelRequestedAt).where(sql`${t.status} = 'PAID' and ${t.cancelRequestedAt} is not null`),
   ],
 );
 

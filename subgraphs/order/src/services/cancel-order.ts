@@ -1,15 +1,13 @@
 import { domainError, fault, type DomainErrorResult } from '@ecom/platform/errors';
 import { runWithLease, type Lease } from '@ecom/platform/idempotency';
-import { appendEvent } from '../db/outbox.ts';
-import { linesByOrderIds, orderById, transitionOrder, type OrderDb } from '../db/orders.ts';
-import { insertPayment } from '../db/payments.ts';
+import { linesByOrderIds, markCancelRequested, orderById, type OrderDb } from '../db/orders.ts';
 import { idempotencyKeys, type OrderRow, type OrderStatus } from '../db/schema.ts';
 import type { OrderContext } from '../context.ts';
 import { failpoint } from './failpoint.ts';
 import { validateCancelOrder, type CancelOrderInput } from './order-input.ts';
-import { settleCommittedPayment } from './order-settlement.ts';
+import { markCancelled, refundIfCharged, settleCommittedPayment } from './order-settlement.ts';
 import { orderView, type OrderView } from './order-view.ts';
-import { completeLease, sagaFault } from './saga-support.ts';
+import { completeLease, sagaFault, viewOf } from './saga-support.ts';
 import type { Caller } from './sibling-calls.ts';
 import { releaseStock, restockOrder } from './stock-calls.ts';
 
@@ -27,8 +25,9 @@ const notCancellable = (status: OrderStatus) =>
   );
 
 /**
- * Unpaid: the reservation is released. Paid: the sold units are restocked and the charge refunded.
- * Stock moves first (idempotent per order), the order's status last, guarded against racing changes.
+ * Unpaid: the reservation is released. Paid: the refund and the intent to cancel are recorded first
+ * (so a crash midway is finished by the sweeper, never left with restocked units in a paid order),
+ * then the sold units are restocked. Stock moves before the status, which changes last, guarded.
  */
 export async function cancelOrder(ctx: OrderContext, input: CancelOrderInput): Promise<CancelOrderResult> {
   const userId = ctx.principal.userId;
@@ -45,57 +44,50 @@ export async function cancelOrder(ctx: OrderContext, input: CancelOrderInput): P
 
 async function runCancelOrder(ctx: OrderContext, caller: Caller, userId: string, input: CancelOrderInput, lease: Lease): Promise<CancelOrderResult> {
   const { db } = ctx;
+  const reason = input.reason ?? null;
   let order = await orderById(db, input.orderId);
   if (!order || order.userId !== userId) return notFound();
+  // An earlier attempt of this request got the order cancelled (itself, or the sweeper for it).
+  if (order.status === 'CANCELLED' && order.cancelledBy === lease.seed) return viewOf(db, order);
 
   if (order.status === 'PENDING_PAYMENT') {
     const state = await releaseStock(caller, order.id);
-    if (state === 'SOLD') {
-      // A payment committed the stock first: the order is paid, so it is cancelled as a paid one.
-      if (!(await settleCommittedPayment(db, order.id, new Date()))) {
-        throw fault('SERVICE_UNAVAILABLE', 'A payment for this order is still being processed. Retry shortly with the same key.', { service: 'order' });
-      }
-      order = (await orderById(db, order.id))!;
-    } else {
-      return finish(ctx, lease, order, 'PENDING_PAYMENT', input.reason ?? null);
+    if (state !== 'SOLD') {
+      failpoint(ctx.settings, 'after-stock-commit');
+      return finish(ctx, lease, order, 'PENDING_PAYMENT', reason);
     }
+    // A payment committed the stock first: the order is paid, so it is cancelled as a paid one.
+    if (!(await settleCommittedPayment(db, order.id, new Date()))) {
+      throw fault('SERVICE_UNAVAILABLE', 'A payment for this order is still being processed. Retry shortly with the same key.', { service: 'order' });
+    }
+    order = (await orderById(db, order.id))!;
   }
-  if (order.status === 'PAID') {
-    await restockOrder(caller, order.id);
-    return finish(ctx, lease, order, 'PAID', input.reason ?? null);
-  }
-  return notCancellable(order.status);
+  if (order.status !== 'PAID') return notCancellable(order.status);
+
+  const now = new Date();
+  const started = await db.transaction(async (tx) => {
+    const row = await markCancelRequested(tx, order.id, now, reason, lease.seed);
+    if (row) await refundIfCharged(tx, order.id, now);
+    return row;
+  });
+  if (!started) return notCancellable((await orderById(db, order.id))!.status);
+  await restockOrder(caller, order.id);
+  failpoint(ctx.settings, 'after-stock-commit');
+  return finish(ctx, lease, started, 'PAID', reason);
 }
 
 async function finish(ctx: OrderContext, lease: Lease, order: OrderRow, from: 'PENDING_PAYMENT' | 'PAID', reason: string | null): Promise<CancelOrderResult> {
   const db: OrderDb = ctx.db;
   const lines = await linesByOrderIds(db, [order.id]);
-  const now = new Date();
-  const cancelled = await db.transaction(async (tx) => {
-    if (from === 'PAID') {
-      // At most one approved refund per order (unique index), whatever races.
-      await insertPayment(tx, {
-        id: `ref_${order.id}`,
-        orderId: order.id,
-        kind: 'REFUND',
-        status: 'APPROVED',
-        amount: order.total,
-        currency: order.currency,
-        providerRef: `sim_ref_${order.id}`,
-        createdAt: now,
-      });
-    }
-    const row = await transitionOrder(tx, order.id, from, { status: 'CANCELLED', cancelledAt: now, reservationExpiresAt: null, cancelReason: reason });
-    if (!row) return undefined;
-    await appendEvent(tx, order.id, 'order.cancelled', { orderId: order.id, userId: row.userId, from, reason, refunded: from === 'PAID' }, now);
+  const cancelled = await markCancelled(db, order, from, new Date(), reason, lease.seed, async (tx, row) => {
     await completeLease(lease, tx, orderView(row, lines));
-    return row;
   });
-  if (!cancelled) {
-    // A racing pay, cancel or expiry moved it first.
-    const current = (await orderById(db, order.id))!;
-    return notCancellable(current.status);
+  if (cancelled) {
+    failpoint(ctx.settings, 'after-commit');
+    return orderView(cancelled, lines);
   }
-  failpoint(ctx.settings, 'after-commit');
-  return orderView(cancelled, lines);
+  // A racing cancellation (or the sweeper finishing a stalled one) got there first: the order is
+  // cancelled as asked. Anything else (expired, paid meanwhile) is reported as it is.
+  const current = (await orderById(db, order.id))!;
+  return current.status === 'CANCELLED' ? orderView(current, lines) : notCancellable(current.status);
 }

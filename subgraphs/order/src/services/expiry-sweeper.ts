@@ -1,12 +1,11 @@
 import type { Logger } from '@ecom/platform/logger';
 import type { SubgraphClient } from '@ecom/platform/subgraph-client';
 import { abandonedPlans, deletePlan } from '../db/checkout-plans.ts';
-import { appendEvent } from '../db/outbox.ts';
-import { expiredUnpaidOrders, transitionOrder, type OrderDb } from '../db/orders.ts';
+import { expiredUnpaidOrders, stalledCancellations, type OrderDb } from '../db/orders.ts';
 import type { OrderRow } from '../db/schema.ts';
-import { settleCommittedPayment } from './order-settlement.ts';
+import { markCancelled, markExpired, settleCommittedPayment } from './order-settlement.ts';
 import { backgroundCaller } from './sibling-calls.ts';
-import { releaseStock } from './stock-calls.ts';
+import { releaseStock, restockOrder } from './stock-calls.ts';
 
 const BATCH = 100;
 
@@ -17,42 +16,39 @@ export interface SweeperDeps {
 }
 
 /**
- * Unpaid orders past their reservation expire and give their stock back, with no request needed.
- * Every transition is guarded, so a pay or cancel racing the sweeper cannot both apply.
+ * What happens to orders with no request: unpaid orders past their reservation expire and give
+ * their stock back; and whatever a crashed saga left half done is finished (a sold-but-unmarked
+ * payment, a paid order's cancellation, a checkout that reserved but never created its order).
+ * Every transition is guarded by status, so racing a live saga or another replica is harmless.
  */
-export async function sweepExpiredOrders(deps: SweeperDeps, now = new Date()): Promise<number> {
-  let expired = 0;
-  for (const order of await expiredUnpaidOrders(deps.db, now, BATCH)) {
+export async function sweepOrders(deps: SweeperDeps, options: { stalledCancellationGraceMs: number }, now = new Date()): Promise<void> {
+  const attempt = async (orderId: string, what: string, step: () => Promise<unknown>) => {
     try {
-      if (await expireOrder(deps, order)) expired += 1;
+      await step();
     } catch (err) {
-      deps.logger.warn({ err, orderId: order.id }, 'could not expire order; retrying on the next sweep');
+      deps.logger.warn({ err, orderId }, `could not ${what}; retrying on the next sweep`);
     }
+  };
+  for (const order of await expiredUnpaidOrders(deps.db, now, BATCH)) {
+    await attempt(order.id, 'expire the order', () => expireOrder(deps, order));
+  }
+  for (const order of await stalledCancellations(deps.db, new Date(now.getTime() - options.stalledCancellationGraceMs), BATCH)) {
+    await attempt(order.id, 'finish the cancellation', async () => {
+      await restockOrder(backgroundCaller(deps.subgraphs, 'order-sweeper', order.userId), order.id);
+      await markCancelled(deps.db, order, 'PAID', new Date(), order.cancelReason, null);
+    });
   }
   for (const plan of await abandonedPlans(deps.db, now, BATCH)) {
-    // A placeOrder attempt reserved and then died, and its key was never retried.
-    try {
+    await attempt(plan.orderId, 'release an abandoned checkout', async () => {
       await releaseStock(backgroundCaller(deps.subgraphs, 'order-sweeper', plan.userId), plan.orderId);
       await deletePlan(deps.db, plan.orderId);
-    } catch (err) {
-      deps.logger.warn({ err, orderId: plan.orderId }, 'could not release an abandoned checkout; retrying on the next sweep');
-    }
+    });
   }
-  return expired;
 }
 
-async function expireOrder(deps: SweeperDeps, order: OrderRow): Promise<boolean> {
+async function expireOrder(deps: SweeperDeps, order: OrderRow): Promise<void> {
   const state = await releaseStock(backgroundCaller(deps.subgraphs, 'order-sweeper', order.userId), order.id);
-  const now = new Date();
-  if (state === 'SOLD') {
-    // A payment committed the stock: it finishes the order itself, or (if it died) we do it for it.
-    await settleCommittedPayment(deps.db, order.id, now);
-    return false;
-  }
-  return deps.db.transaction(async (tx) => {
-    const row = await transitionOrder(tx, order.id, 'PENDING_PAYMENT', { status: 'EXPIRED', expiredAt: now, reservationExpiresAt: null });
-    if (!row) return false;
-    await appendEvent(tx, order.id, 'order.expired', { orderId: order.id, userId: order.userId }, now);
-    return true;
-  });
+  // Sold: a payment committed the stock; it finishes the order itself, or (if it died) we do.
+  if (state === 'SOLD') await settleCommittedPayment(deps.db, order.id, new Date());
+  else await markExpired(deps.db, order, new Date());
 }

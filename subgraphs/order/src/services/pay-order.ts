@@ -6,7 +6,7 @@ import { idempotencyKeys, type OrderRow } from '../db/schema.ts';
 import type { OrderContext } from '../context.ts';
 import { failpoint } from './failpoint.ts';
 import { validatePayOrder, type PayOrderInput } from './order-input.ts';
-import { markPaid } from './order-settlement.ts';
+import { markPaid, refundIfCharged } from './order-settlement.ts';
 import { orderView, type OrderView } from './order-view.ts';
 import { completeLease, sagaFault, viewOf } from './saga-support.ts';
 import type { Caller } from './sibling-calls.ts';
@@ -68,21 +68,13 @@ async function runPayOrder(ctx: OrderContext, caller: Caller, userId: string, in
       // Lost a race with another payment of this order (under another key).
       return invalidState('This order is already being paid. Check the order status before paying again.');
     }
+    failpoint(ctx.settings, 'after-charge');
   }
 
   const state = await commitStock(caller, order.id);
   if (state === 'RELEASED') {
     // The reservation was released first (expiry or cancellation): give the money back.
-    await insertPayment(db, {
-      id: `ref_${lease.seed}`,
-      orderId: order.id,
-      kind: 'REFUND',
-      status: 'APPROVED',
-      amount: order.total,
-      currency: order.currency,
-      providerRef: `sim_ref_${lease.seed}`,
-      createdAt: new Date(),
-    });
+    await refundIfCharged(db, order.id, new Date());
     return invalidState('The time to pay for this order ran out before the payment went through; the charge was refunded. Place the order again.');
   }
   if (state !== 'SOLD') throw fault('INTERNAL', 'The stock of this order is in an unexpected state. Retry later with the same key.');

@@ -191,6 +191,8 @@ function orderFromPlan(orderId: string, userId: string, input: PlaceOrderInput, 
     cancelledAt: null,
     expiredAt: null,
     cancelReason: null,
+    cancelRequestedAt: null,
+    cancelledBy: null,
   };
   const lines: OrderLineRow[] = plan.lines.map((l, i) => ({
     id: `${orderId.replace(/^ord_/, 'oln_')}_${i + 1}`,
