@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { gatewaySecretFrom, parseEnv, REPO_ROOT, subgraphUrlsFrom, type SubgraphName } from '@ecom/platform/env';
+import { parseFieldBudgets } from '@ecom/platform/deadline';
 import { z } from 'zod';
+import { DEFAULT_RESILIENCE, type ResilienceSettings } from './resilience.ts';
 
 /** Documented development default (README, .env.example); refused when NODE_ENV=production. */
 export const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me';
@@ -13,6 +15,13 @@ const shape = {
   SUPERGRAPH_PATH: z.string().default(resolve(REPO_ROOT, 'schema/supergraph.graphql')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(10_000),
+  REDIS_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
+  /** Overall deadline of a read (the listing promise is 500 ms end to end). */
+  QUERY_DEADLINE_MS: z.coerce.number().int().positive().max(60_000).default(DEFAULT_RESILIENCE.queryDeadlineMs),
+  MUTATION_DEADLINE_MS: z.coerce.number().int().positive().max(120_000).default(DEFAULT_RESILIENCE.mutationDeadlineMs),
+  /** Longest a read waits for one subgraph; per subgraph: SUBGRAPH_TIMEOUTS=pricing=300,inventory=300 */
+  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(DEFAULT_RESILIENCE.subgraphTimeoutMs),
+  SUBGRAPH_TIMEOUTS: z.string().optional(),
 };
 
 export interface GatewayEnv {
@@ -24,6 +33,8 @@ export interface GatewayEnv {
   subgraphUrls: Record<SubgraphName, string>;
   logLevel: string;
   requestTimeoutMs: number;
+  redisUrl?: string;
+  resilience: ResilienceSettings;
 }
 
 /** The only reader of process.env in the gateway; every problem is reported at once. */
@@ -57,5 +68,13 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): GatewayEnv {
     subgraphUrls,
     logLevel: env.LOG_LEVEL,
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+    redisUrl: env.REDIS_URL,
+    resilience: {
+      ...DEFAULT_RESILIENCE,
+      queryDeadlineMs: env.QUERY_DEADLINE_MS,
+      mutationDeadlineMs: env.MUTATION_DEADLINE_MS,
+      subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
+      perSubgraphTimeoutMs: parseFieldBudgets(env.SUBGRAPH_TIMEOUTS),
+    },
   };
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createCache } from '@ecom/platform/cache';
 import { createLogger } from '@ecom/platform/logger';
 import { loadEnv } from './env.ts';
 import { probeSubgraphs } from './plugins/readiness.ts';
@@ -13,6 +14,8 @@ const gateway = createGateway({
   jwtSecret: env.jwtSecret,
   logger,
   requestTimeoutMs: env.requestTimeoutMs,
+  resilience: env.resilience,
+  cache: createCache(env.redisUrl, logger, 'ecom:gateway:'),
 });
 const { port } = await gateway.listen(env.port);
 logger.info({ port, subgraphs: env.subgraphUrls }, 'gateway listening');

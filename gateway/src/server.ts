@@ -9,7 +9,12 @@ import { createAuthenticator } from './plugins/auth.ts';
 import { formatError, INTERNAL_MESSAGE, requestIdOnFaults } from './plugins/error-format.ts';
 import { probeSubgraphs } from './plugins/readiness.ts';
 import { requestIdFrom } from './plugins/request-id.ts';
+import { createCache, type Cache } from '@ecom/platform/cache';
+import { foldPartialErrors } from './plugins/partial-errors.ts';
+import { requestDeadline } from './plugins/request-deadline.ts';
+import { DEFAULT_RESILIENCE, type ResilienceSettings } from './resilience.ts';
 import { SignedDataSource } from './signed-data-source.ts';
+import { StaleValues } from './stale-values.ts';
 
 export interface GatewayOptions {
   supergraphSdl: string;
@@ -24,6 +29,10 @@ export interface GatewayOptions {
   logger: Logger;
   /** The whole budget of one client request; what is left of it travels to every subgraph. */
   requestTimeoutMs?: number;
+  /** Deadlines, per-subgraph timeouts and circuit breakers; production defaults when omitted. */
+  resilience?: Partial<ResilienceSettings>;
+  /** Redis or in-process; holds last-known display values for degraded answers. */
+  cache?: Cache;
   plugins?: ApolloServerPlugin<RequestContext>[];
 }
 
@@ -47,20 +56,39 @@ export function createGateway(options: GatewayOptions): Gateway {
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const subgraphDefaults: Record<string, string> = {};
   const urlOf = (name: string) => options.subgraphUrls[name] ?? subgraphDefaults[name]!;
+  const resilience = { ...DEFAULT_RESILIENCE, ...options.resilience };
+  const cache = options.cache ?? createCache(undefined);
+  const stale = new StaleValues(cache);
 
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     logger: logger.child({ component: 'apollo-gateway' }),
+    // The data source reads each fetch's document to name the fields a failed fetch leaves null.
+    queryPlannerConfig: { exposeDocumentNodeInFetchNode: true },
     buildService: ({ name, url }) => {
       subgraphDefaults[name] = url!;
-      return new SignedDataSource({ name, url: () => urlOf(name), gatewaySecret: options.gatewaySecret, logger, defaultBudgetMs: requestTimeoutMs });
+      return new SignedDataSource({
+        name,
+        url: () => urlOf(name),
+        gatewaySecret: options.gatewaySecret,
+        logger,
+        defaultBudgetMs: requestTimeoutMs,
+        queryTimeoutMs: resilience.perSubgraphTimeoutMs[name] ?? resilience.subgraphTimeoutMs,
+        breaker: resilience.breaker,
+        stale,
+      });
     },
   });
   const apollo = new ApolloServer<RequestContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
     formatError: formatError(logger),
-    plugins: [requestIdOnFaults(), ...(options.plugins ?? [])],
+    plugins: [
+      requestDeadline({ queryMs: resilience.queryDeadlineMs, mutationMs: resilience.mutationDeadlineMs }),
+      foldPartialErrors(),
+      requestIdOnFaults(),
+      ...(options.plugins ?? []),
+    ],
   });
   const authenticate = createAuthenticator(options.jwtSecret);
   let loaded = false;

@@ -6,6 +6,7 @@ import { createLogger } from '@ecom/platform/logger';
 import type { RequestContext } from '@ecom/platform/request-context';
 import { readBody } from '@ecom/platform/subgraph-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_BREAKER } from '../src/subgraph-breaker.ts';
 import { SignedDataSource } from '../src/signed-data-source.ts';
 
 const SECRET = 'a-test-secret-of-enough-length';
@@ -51,7 +52,16 @@ function run(source: SignedDataSource, budgetMs: number, principal = { userId: '
   return source.process(options);
 }
 
-const dataSource = () => new SignedDataSource({ name: 'pricing', url: () => url, gatewaySecret: SECRET, logger, defaultBudgetMs: 10_000 });
+const dataSource = () =>
+  new SignedDataSource({
+    name: 'pricing',
+    url: () => url,
+    gatewaySecret: SECRET,
+    logger,
+    defaultBudgetMs: 10_000,
+    queryTimeoutMs: 10_000,
+    breaker: DEFAULT_BREAKER,
+  });
 
 describe('SignedDataSource', () => {
   it('signs exactly the body it sends, with identity, request id and the remaining budget', async () => {

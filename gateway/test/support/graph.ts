@@ -106,6 +106,9 @@ export async function startGraph(options: StartGraphOptions = {}): Promise<Graph
     supergraphSdl: readPublishedSupergraph(),
     gatewaySecret: TEST_SECRET,
     logger: createLogger('gateway', 'silent'),
+    // Functional tests must not lose fields to a loaded CI machine; the resilience tests pass the
+    // production defaults (DEFAULT_RESILIENCE) explicitly.
+    resilience: { queryDeadlineMs: 30_000, mutationDeadlineMs: 60_000, subgraphTimeoutMs: 30_000 },
     ...options.gateway,
     jwtSecret,
     subgraphUrls: gatewayUrls,

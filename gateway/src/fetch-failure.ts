@@ -1,0 +1,60 @@
+import { Kind, type DocumentNode, type FieldNode, type SelectionSetNode } from 'graphql';
+
+/**
+ * When a subgraph fetch fails as a whole (timeout, refused, breaker open), Apollo Gateway would
+ * report one error with no path. Instead the data source answers with one error per field the
+ * fetch would have filled, at `_entities.<i>.<field>` (or the root field), which the gateway maps
+ * onto the client's paths; the partial-errors plugin then folds them into one error per failure.
+ */
+export interface MissingField {
+  /** Index into the fetch's representations; undefined for a root fetch. */
+  index?: number;
+  typename: string;
+  /** Response name (alias or name) in the subgraph operation. */
+  responseName: string;
+  fieldName: string;
+  /** The sub-selection, for serving a stale value of the same shape. */
+  selectionSet?: SelectionSetNode;
+}
+
+export function missingFields(document: DocumentNode, representations: unknown): MissingField[] {
+  const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+  if (!operation || operation.kind !== Kind.OPERATION_DEFINITION) return [];
+  const fragments = new Map(
+    document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])),
+  );
+  const fieldsOn = (set: SelectionSetNode, typename: string, out: FieldNode[] = []): FieldNode[] => {
+    for (const s of set.selections) {
+      if (s.kind === Kind.FIELD) out.push(s);
+      else if (s.kind === Kind.INLINE_FRAGMENT && (!s.typeCondition || s.typeCondition.name.value === typename)) fieldsOn(s.selectionSet, typename, out);
+      else if (s.kind === Kind.FRAGMENT_SPREAD) {
+        const f = fragments.get(s.name.value);
+        if (f && f.typeCondition.name.value === typename) fieldsOn(f.selectionSet, typename, out);
+      }
+    }
+    return out;
+  };
+  const describe = (f: FieldNode, typename: string, index?: number): MissingField => ({
+    index,
+    typename,
+    responseName: f.alias?.value ?? f.name.value,
+    fieldName: f.name.value,
+    selectionSet: f.selectionSet,
+  });
+
+  const root = fieldsOn(operation.selectionSet, operation.operation === 'mutation' ? 'Mutation' : 'Query');
+  const entities = root.find((f) => f.name.value === '_entities');
+  if (!entities?.selectionSet || !Array.isArray(representations)) {
+    return root.filter((f) => !f.name.value.startsWith('__')).map((f) => describe(f, operation.operation));
+  }
+  return representations.flatMap((rep, index) => {
+    const typename = (rep as { __typename?: string }).__typename ?? '';
+    return fieldsOn(entities.selectionSet!, typename)
+      .filter((f) => !f.name.value.startsWith('__'))
+      .map((f) => describe(f, typename, index));
+  });
+}
+
+export function pathOf(m: MissingField): (string | number)[] {
+  return m.index === undefined ? [m.responseName] : ['_entities', m.index, m.responseName];
+}

@@ -1,0 +1,63 @@
+import CircuitBreaker from 'opossum';
+import type { Logger } from '@ecom/platform/logger';
+
+export interface BreakerSettings {
+  /** Failure share (percent) in the rolling window that opens the breaker. */
+  errorThresholdPercentage: number;
+  /** Requests in the window before the share counts, so one early failure does not open it. */
+  volumeThreshold: number;
+  /** How long an open breaker answers at once before letting one probe through. */
+  resetTimeoutMs: number;
+  rollingWindowMs: number;
+}
+
+export const DEFAULT_BREAKER: BreakerSettings = {
+  errorThresholdPercentage: 50,
+  volumeThreshold: 5,
+  resetTimeoutMs: 2_000,
+  rollingWindowMs: 10_000,
+};
+
+/** Thrown instead of calling a subgraph whose breaker is open. */
+export class BreakerOpenError extends Error {
+  constructor(readonly service: string) {
+    super(`circuit open for ${service}`);
+  }
+}
+
+/**
+ * One breaker per subgraph (opossum). Timeouts, refused connections and 5xx answers count as
+ * failures; a subgraph's GraphQL errors do not (it answered). While open, fetches fail at once and
+ * the caller serves what it can; after `resetTimeoutMs` one probe decides whether to close again.
+ */
+export function createSubgraphBreaker<T>(
+  service: string,
+  settings: BreakerSettings,
+  logger: Logger,
+): { fire(run: () => Promise<T>): Promise<T>; readonly state: 'closed' | 'open' | 'half-open'; shutdown(): void } {
+  const breaker = new CircuitBreaker(async (run: () => Promise<T>) => run(), {
+    timeout: false, // the fetch carries its own abort deadline
+    errorThresholdPercentage: settings.errorThresholdPercentage,
+    volumeThreshold: settings.volumeThreshold,
+    resetTimeout: settings.resetTimeoutMs,
+    rollingCountTimeout: settings.rollingWindowMs,
+    rollingCountBuckets: 10,
+  });
+  breaker.on('open', () => logger.warn({ service }, 'circuit breaker opened'));
+  breaker.on('halfOpen', () => logger.info({ service }, 'circuit breaker probing'));
+  breaker.on('close', () => logger.info({ service }, 'circuit breaker closed'));
+  return {
+    async fire(run) {
+      try {
+        return await breaker.fire(run);
+      } catch (err) {
+        if ((err as { code?: string }).code === 'EOPENBREAKER') throw new BreakerOpenError(service);
+        throw err;
+      }
+    },
+    get state() {
+      return breaker.opened ? 'open' : breaker.halfOpen ? 'half-open' : 'closed';
+    },
+    shutdown: () => breaker.shutdown(),
+  };
+}
