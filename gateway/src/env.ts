@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { gatewaySecretFrom, parseEnv, REPO_ROOT, subgraphUrlsFrom, type SubgraphName } from '@ecom/platform/env';
+import { booleanFlag, gatewaySecretFrom, parseEnv, REPO_ROOT, subgraphUrlsFrom, type SubgraphName } from '@ecom/platform/env';
 import { parseFieldBudgets } from '@ecom/platform/deadline';
 import { z } from 'zod';
 import { DEFAULT_RESILIENCE, type ResilienceSettings } from './resilience.ts';
+import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './plugins/query-limits.ts';
+import type { RateLimitSettings } from './plugins/rate-limit.ts';
 
 /** Documented development default (README, .env.example); refused when NODE_ENV=production. */
 export const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me';
@@ -22,7 +25,53 @@ const shape = {
   /** Longest a read waits for one subgraph; per subgraph: SUBGRAPH_TIMEOUTS=pricing=300,inventory=300 */
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(DEFAULT_RESILIENCE.subgraphTimeoutMs),
   SUBGRAPH_TIMEOUTS: z.string().optional(),
+  // --- the edge (README "Edge") ---
+  /** RS256 tokens from an identity provider, besides HS256 with JWT_SECRET. */
+  JWKS_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
+  /** Browser origins allowed to call, comma-separated, or `*`. */
+  CORS_ORIGINS: z.string().default(''),
+  /** Requests per principal (user, else client IP) per window; 0 turns rate limiting off. */
+  RATE_LIMIT_POINTS: z.coerce.number().int().min(0).default(600),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().max(86_400).default(60),
+  /** Per app, all its users together: `web=20000,ios=10000` (apollographql-client-name). */
+  RATE_LIMIT_CLIENTS: z.string().regex(/^\s*([\w.-]+\s*=\s*\d+\s*(,\s*[\w.-]+\s*=\s*\d+\s*)*)?$/, 'expected name=points,name=points').default(''),
+  /** Only the operations in OPERATION_MANIFEST_PATH run. */
+  SAFELIST: booleanFlag,
+  OPERATION_MANIFEST_PATH: z.string().default(resolve(REPO_ROOT, 'schema/operations/manifest.json')),
+  /** How often the supergraph file is checked for changes; 0: never reloaded. */
+  SUPERGRAPH_POLL_MS: z.coerce.number().int().min(0).default(1_000),
+  QUERY_MAX_DEPTH: z.coerce.number().int().positive().default(DEFAULT_QUERY_LIMITS.depth),
+  QUERY_MAX_ALIASES: z.coerce.number().int().min(0).default(DEFAULT_QUERY_LIMITS.aliases),
+  QUERY_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(DEFAULT_QUERY_LIMITS.directives),
+  QUERY_MAX_TOKENS: z.coerce.number().int().positive().default(DEFAULT_QUERY_LIMITS.tokens),
+  QUERY_MAX_COST: z.coerce.number().positive().default(DEFAULT_QUERY_LIMITS.cost),
+  /** Schema introspection; default: on except in production. */
+  INTROSPECTION: booleanFlag,
 };
+
+export interface EdgeEnv {
+  jwksUrl?: string;
+  corsOrigins: string[];
+  /** Undefined: rate limiting off. */
+  rateLimit?: RateLimitSettings;
+  /** Set in safelist mode: the manifest to load. */
+  safelistManifestPath?: string;
+  /** 0: the supergraph file is read once. */
+  supergraphPollMs: number;
+  queryLimits: QueryLimits;
+  introspection: boolean;
+}
+
+/** `web=20000, ios=10000` (already checked by the regex above). */
+function clientLimits(spec: string): Record<string, number> {
+  return Object.fromEntries(
+    spec
+      .split(',')
+      .map((part) => part.split('=').map((s) => s.trim()))
+      .filter(([name, points]) => name && points)
+      .map(([name, points]) => [name!, Number(points)]),
+  );
+}
 
 export interface GatewayEnv {
   nodeEnv: 'development' | 'test' | 'production';
@@ -35,6 +84,7 @@ export interface GatewayEnv {
   requestTimeoutMs: number;
   redisUrl?: string;
   resilience: ResilienceSettings;
+  edge: EdgeEnv;
 }
 
 /** The only reader of process.env in the gateway; every problem is reported at once. */
@@ -58,6 +108,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): GatewayEnv {
   for (const [name, url] of Object.entries(subgraphUrls)) {
     if (!URL.canParse(url)) problems.push(`  SUBGRAPH_URL_${name.toUpperCase()}: not a URL (${url})`);
   }
+  const manifestPath = env && resolve(REPO_ROOT, env.OPERATION_MANIFEST_PATH);
+  if (env?.SAFELIST && manifestPath && !existsSync(manifestPath)) problems.push(`  OPERATION_MANIFEST_PATH: no manifest at ${manifestPath} (SAFELIST=true)`);
   if (problems.length > 0 || !env) throw new Error(`Invalid environment:\n${problems.join('\n')}`);
   return {
     nodeEnv,
@@ -75,6 +127,24 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): GatewayEnv {
       mutationDeadlineMs: env.MUTATION_DEADLINE_MS,
       subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
       perSubgraphTimeoutMs: parseFieldBudgets(env.SUBGRAPH_TIMEOUTS),
+    },
+    edge: {
+      jwksUrl: env.JWKS_URL,
+      corsOrigins: env.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+      rateLimit:
+        env.RATE_LIMIT_POINTS > 0
+          ? { points: env.RATE_LIMIT_POINTS, windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS, clients: clientLimits(env.RATE_LIMIT_CLIENTS) }
+          : undefined,
+      safelistManifestPath: env.SAFELIST ? manifestPath : undefined,
+      supergraphPollMs: env.SUPERGRAPH_POLL_MS,
+      queryLimits: {
+        depth: env.QUERY_MAX_DEPTH,
+        aliases: env.QUERY_MAX_ALIASES,
+        directives: env.QUERY_MAX_DIRECTIVES,
+        tokens: env.QUERY_MAX_TOKENS,
+        cost: env.QUERY_MAX_COST,
+      },
+      introspection: env.INTROSPECTION ?? nodeEnv !== 'production',
     },
   };
 }

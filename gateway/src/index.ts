@@ -3,12 +3,17 @@ import { createCache } from '@ecom/platform/cache';
 import { createLogger } from '@ecom/platform/logger';
 import { loadEnv } from './env.ts';
 import { probeSubgraphs } from './plugins/readiness.ts';
+import { loadSafelist } from './plugins/safelist.ts';
 import { createGateway } from './server.ts';
+import { supergraphFromFile } from './supergraph-source.ts';
 
 const env = loadEnv();
 const logger = createLogger('gateway', env.logLevel);
 const gateway = createGateway({
-  supergraphSdl: readFileSync(env.supergraphPath, 'utf8'),
+  supergraphSdl:
+    env.edge.supergraphPollMs > 0
+      ? supergraphFromFile(env.supergraphPath, { pollIntervalMs: env.edge.supergraphPollMs, logger })
+      : readFileSync(env.supergraphPath, 'utf8'),
   subgraphUrls: env.subgraphUrls,
   gatewaySecret: env.gatewaySecret,
   jwtSecret: env.jwtSecret,
@@ -16,6 +21,13 @@ const gateway = createGateway({
   requestTimeoutMs: env.requestTimeoutMs,
   resilience: env.resilience,
   cache: createCache(env.redisUrl, logger, 'ecom:gateway:'),
+  jwksUrl: env.edge.jwksUrl,
+  redisUrl: env.redisUrl,
+  queryLimits: env.edge.queryLimits,
+  rateLimit: env.edge.rateLimit,
+  safelist: env.edge.safelistManifestPath ? loadSafelist(env.edge.safelistManifestPath) : undefined,
+  corsOrigins: env.edge.corsOrigins,
+  introspection: env.edge.introspection,
 });
 const { port } = await gateway.listen(env.port);
 logger.info({ port, subgraphs: env.subgraphUrls }, 'gateway listening');

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloGateway } from '@apollo/gateway';
+import { ApolloGateway, type SupergraphSdlHook } from '@apollo/gateway';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from '@ecom/platform/logger';
 import { HEADERS, type RequestContext } from '@ecom/platform/request-context';
@@ -15,9 +15,18 @@ import { requestDeadline } from './plugins/request-deadline.ts';
 import { DEFAULT_RESILIENCE, type ResilienceSettings } from './resilience.ts';
 import { SignedDataSource } from './signed-data-source.ts';
 import { StaleValues } from './stale-values.ts';
+import { admitOperation } from './operation-admission.ts';
+import { persistedQueryCache } from './plugins/apq-cache.ts';
+import { createCors } from './plugins/cors.ts';
+import { BODY_LIMIT_BYTES, DEFAULT_QUERY_LIMITS, queryLimits, tooComplexRefusal, type QueryLimits } from './plugins/query-limits.ts';
+import { createRateLimiter, type RateLimitSettings } from './plugins/rate-limit.ts';
+import type { Safelist } from './plugins/safelist.ts';
+import { hideSuggestions } from './plugins/suggestions.ts';
+import { refuse } from './refusal.ts';
 
 export interface GatewayOptions {
-  supergraphSdl: string;
+  /** The supergraph, or a source that keeps it current (supergraph-source.ts: reload on file change). */
+  supergraphSdl: string | SupergraphSdlHook;
   /**
    * Where each subgraph is served, by subgraph name (the `SUBGRAPH_URL_<NAME>` overrides). Read on
    * every request, so tests may fill it in or repoint it after the gateway is built. A subgraph
@@ -34,6 +43,21 @@ export interface GatewayOptions {
   /** Redis or in-process; holds last-known display values for degraded answers. */
   cache?: Cache;
   plugins?: ApolloServerPlugin<RequestContext>[];
+  // --- the edge (README "Edge") ---
+  /** RS256 client tokens are verified against this JWKS, besides HS256 with jwtSecret. */
+  jwksUrl?: string;
+  /** Rate-limit counters in this Redis (shared by every instance); in memory without it. */
+  redisUrl?: string;
+  /** Depth, aliases, directives, tokens, cost; DEFAULT_QUERY_LIMITS for what is not given. */
+  queryLimits?: Partial<QueryLimits>;
+  /** Per principal and per app; no rate limiting when omitted. */
+  rateLimit?: RateLimitSettings;
+  /** Safelist mode: only these registered operations run. */
+  safelist?: Safelist;
+  /** Origins browsers may call from (`*` for any); none when omitted. */
+  corsOrigins?: string[];
+  /** Schema introspection (turn off in production); on when omitted. */
+  introspection?: boolean;
 }
 
 export interface RunningGateway {
@@ -59,9 +83,13 @@ export function createGateway(options: GatewayOptions): Gateway {
   const resilience = { ...DEFAULT_RESILIENCE, ...options.resilience };
   const cache = options.cache ?? createCache(undefined);
   const stale = new StaleValues(cache);
+  const limits = { ...DEFAULT_QUERY_LIMITS, ...options.queryLimits };
+  const rateLimiter = options.rateLimit ? createRateLimiter(options.rateLimit, options.redisUrl, logger) : undefined;
+  const cors = createCors(options.corsOrigins ?? []);
 
   const gateway = new ApolloGateway({
-    supergraphSdl: options.supergraphSdl,
+    // Either form: ApolloGateway tells a string from a function at runtime; its config type is a union per form.
+    supergraphSdl: options.supergraphSdl as string,
     logger: logger.child({ component: 'apollo-gateway' }),
     // The data source reads each fetch's document to name the fields a failed fetch leaves null.
     queryPlannerConfig: { exposeDocumentNodeInFetchNode: true },
@@ -82,15 +110,20 @@ export function createGateway(options: GatewayOptions): Gateway {
   const apollo = new ApolloServer<RequestContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
+    introspection: options.introspection ?? true,
+    hideSchemaDetailsFromClientErrors: true,
+    persistedQueries: { cache: persistedQueryCache(cache) },
     formatError: formatError(logger),
     plugins: [
       requestDeadline({ queryMs: resilience.queryDeadlineMs, mutationMs: resilience.mutationDeadlineMs }),
       foldPartialErrors(),
       requestIdOnFaults(),
+      queryLimits(limits),
+      hideSuggestions(),
       ...(options.plugins ?? []),
     ],
   });
-  const authenticate = createAuthenticator(options.jwtSecret);
+  const authenticate = createAuthenticator(options.jwtSecret, options.jwksUrl);
   let loaded = false;
   const started = apollo.start().then(() => {
     loaded = true;
@@ -107,6 +140,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const requestId = requestIdFrom(req.headers[HEADERS.requestId]);
     res.setHeader(HEADERS.requestId, requestId);
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (cors(req, res)) return;
 
     if (url.pathname === '/healthz') return send(res, 200, { status: 'ok' });
     if (url.pathname === '/readyz') {
@@ -118,13 +152,17 @@ export function createGateway(options: GatewayOptions): Gateway {
 
     const auth = await authenticate(req.headers.authorization);
     if (!auth.ok) {
+      if (auth.unavailable) return refuse(res, { status: 503, code: 'SERVICE_UNAVAILABLE', retryable: true, message: auth.message });
       return send(res, 401, { errors: [{ message: auth.message, extensions: { code: 'UNAUTHENTICATED', retryable: false } }] });
     }
+    const clientName = req.headers['apollographql-client-name'];
+    const limited = await rateLimiter?.admit(auth.principal, req.socket.remoteAddress, typeof clientName === 'string' ? clientName : undefined);
+    if (limited) return refuse(res, limited);
 
-    const body = await readBody(req);
-    if (body === null) {
-      return send(res, 413, { errors: [{ message: 'The request body is over 1 MB. Send a smaller request.', extensions: { code: 'INVALID_INPUT', retryable: false } }] });
-    }
+    // A declared length over the cap is refused before a byte is read; readBody caps the rest.
+    const declared = Number(req.headers['content-length'] ?? 0);
+    const body = declared > BODY_LIMIT_BYTES ? null : await readBody(req);
+    if (body === null) return refuse(res, tooComplexRefusal('size', BODY_LIMIT_BYTES));
     let parsedBody: unknown = undefined;
     if (req.method === 'POST' && body.length > 0) {
       try {
@@ -133,6 +171,8 @@ export function createGateway(options: GatewayOptions): Gateway {
         return send(res, 400, { errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'INVALID_INPUT', retryable: false } }] });
       }
     }
+    const admitted = admitOperation({ method: req.method ?? 'GET', search: url.search, body: parsedBody }, { maxTokens: limits.tokens, safelist: options.safelist });
+    if ('refusal' in admitted) return refuse(res, admitted.refusal);
     const headers = new HeaderMap();
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
 
@@ -143,7 +183,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       logger: logger.child({ requestId }),
     };
     const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsedBody },
+      httpGraphQLRequest: { ...admitted.op, headers },
       context: () => Promise.resolve(context),
     });
     res.statusCode = result.status ?? 200;
@@ -190,6 +230,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         });
       }
       await apollo.stop();
+      rateLimiter?.close();
     },
   };
 }

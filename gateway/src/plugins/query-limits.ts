@@ -1,0 +1,178 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { RequestContext } from '@ecom/platform/request-context';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import type { GraphQLArmorRejectCallback } from '@escape.tech/graphql-armor-types';
+import {
+  GraphQLError,
+  Kind,
+  Lexer,
+  Source,
+  TokenKind,
+  validate,
+  visit,
+  type DocumentNode,
+  type ValueNode,
+  type ValidationRule,
+} from 'graphql';
+import type { Refusal } from '../refusal.ts';
+
+export interface QueryLimits {
+  /** Field nesting, fragments flattened (the deepest contract operation has 6). */
+  depth: number;
+  aliases: number;
+  directives: number;
+  /** Lexical tokens of the query text, counted before it is parsed. */
+  tokens: number;
+  /**
+   * graphql-armor's cost: 2 per object, 1 per scalar, ×1.5 per level, × the page size asked for
+   * (`first`/`last`). A 100-product CategoryListing costs about 18 500; MyOrders of 100 about 38 500.
+   */
+  cost: number;
+}
+
+export const DEFAULT_QUERY_LIMITS: QueryLimits = {
+  depth: 12,
+  aliases: 30,
+  directives: 10,
+  tokens: 2_000,
+  cost: 50_000,
+};
+
+/** The request body cap (the platform's readBody, shared with the subgraphs). */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+export type LimitName = 'depth' | 'aliases' | 'directives' | 'tokens' | 'cost' | 'size';
+
+/**
+ * Subgraphs refuse pages above 100 with INVALID_INPUT (the contract's answer); costing a larger
+ * `first` at its face value would turn that answer into QUERY_TOO_COMPLEX, so it counts as 100.
+ */
+const MAX_PAGE_SIZE = 100;
+
+const MESSAGES: Record<LimitName, (max: number) => string> = {
+  depth: (max) => `The query nests fields more than ${max} levels deep. Ask for less nesting.`,
+  aliases: (max) => `The query uses more than ${max} aliases. Split it into several requests.`,
+  directives: (max) => `The query uses more than ${max} directives. Simplify it.`,
+  tokens: (max) => `The query is longer than ${max} tokens. Split it into several requests.`,
+  cost: (max) => `The query would cost more than ${max} to answer (page sizes multiply it). Ask for smaller pages or fewer fields.`,
+  size: (max) => `The request body is over ${Math.round(max / 1024)} KB. Send a smaller request.`,
+};
+
+/** The top-level error for a query over a limit; `limit` names which one. */
+export function tooComplex(limit: LimitName, max: number, found?: number): GraphQLError {
+  return new GraphQLError(MESSAGES[limit](max), {
+    extensions: {
+      code: 'QUERY_TOO_COMPLEX',
+      limit,
+      max,
+      ...(found === undefined ? {} : { found }),
+      retryable: false,
+      http: { status: limit === 'size' ? 413 : 400 },
+    },
+  });
+}
+
+/** The same error, for a request refused before Apollo sees it. */
+export function tooComplexRefusal(limit: LimitName, max: number, found?: number): Refusal {
+  const { message, extensions } = tooComplex(limit, max, found);
+  const { http, code: _code, retryable: _retryable, ...rest } = extensions as { http: { status: number }; code: string; retryable: boolean };
+  return { status: http.status, code: 'QUERY_TOO_COMPLEX', retryable: false, message, extensions: rest };
+}
+
+/**
+ * Counts tokens without parsing, and stops counting past `max`: a 10 000-token query costs the
+ * gateway no more than a 2 000-token one. A lexing error is left for the parser to report.
+ */
+export function tokenRefusal(query: string | undefined, max: number): Refusal | undefined {
+  if (query === undefined) return undefined;
+  const lexer = new Lexer(new Source(query));
+  let count = 0;
+  try {
+    while (count <= max && lexer.advance().kind !== TokenKind.EOF) count++;
+  } catch {
+    return undefined;
+  }
+  return count > max ? tooComplexRefusal('tokens', max) : undefined;
+}
+
+/** Armor words its messages "… exceeded, found 20."; the number is worth passing on. */
+function foundIn(message: string): number | undefined {
+  const match = /found (\d+(?:\.\d+)?)/.exec(message);
+  return match ? Math.round(Number(match[1])) : undefined;
+}
+
+/**
+ * graphql-armor's depth, alias, directive and cost rules, reporting our error instead of throwing
+ * theirs. Its Apollo glue is not used as is: as validation rules their errors would be renamed
+ * GRAPHQL_VALIDATION_FAILED, and its token plugin throws from a hook Apollo Server 5 answers with 500.
+ */
+export function queryLimitRules(limits: QueryLimits): ValidationRule[] {
+  const reject = (limit: LimitName, max: number): GraphQLArmorRejectCallback[] => [
+    (context, error) => context?.reportError(tooComplex(limit, max, foundIn(error.message))),
+  ];
+  const { validationRules } = new ApolloArmor({
+    maxDepth: { n: limits.depth, flattenFragments: true, propagateOnRejection: false, onReject: reject('depth', limits.depth) },
+    maxAliases: { n: limits.aliases, propagateOnRejection: false, onReject: reject('aliases', limits.aliases) },
+    maxDirectives: { n: limits.directives, propagateOnRejection: false, onReject: reject('directives', limits.directives) },
+    costLimit: { maxCost: limits.cost, flattenFragments: true, propagateOnRejection: false, onReject: reject('cost', limits.cost) },
+    maxTokens: { enabled: false },
+    blockFieldSuggestion: { enabled: false },
+  }).protect();
+  return validationRules;
+}
+
+/**
+ * Armor's cost rule multiplies by `first`/`last` only when written as a literal; clients send them
+ * as variables. The document is costed with each page size written in (capped at MAX_PAGE_SIZE).
+ */
+export function withPageSizes(document: DocumentNode, variables: Record<string, unknown>): DocumentNode {
+  const defaults = new Map<string, ValueNode>();
+  for (const def of document.definitions) {
+    if (def.kind !== Kind.OPERATION_DEFINITION) continue;
+    for (const v of def.variableDefinitions ?? []) if (v.defaultValue) defaults.set(v.variable.name.value, v.defaultValue);
+  }
+  const sizeOf = (value: ValueNode): number | undefined => {
+    if (value.kind === Kind.INT) return Number(value.value);
+    if (value.kind !== Kind.VARIABLE) return undefined;
+    const given = variables[value.name.value];
+    if (typeof given === 'number') return given;
+    const fallback = defaults.get(value.name.value);
+    return fallback?.kind === Kind.INT ? Number(fallback.value) : undefined;
+  };
+  return visit(document, {
+    Argument(node) {
+      if (node.name.value !== 'first' && node.name.value !== 'last') return undefined;
+      const size = sizeOf(node.value);
+      if (size === undefined || !Number.isInteger(size)) return undefined;
+      return { ...node, value: { kind: Kind.INT, value: String(Math.min(Math.max(size, 0), MAX_PAGE_SIZE)) } };
+    },
+  });
+}
+
+/** The first limit a resolved operation breaks, if any. Pure, so contract operations can be checked without a server. */
+export function checkQueryLimits(
+  schema: Parameters<typeof validate>[0],
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+  rules: ValidationRule[],
+): GraphQLError | undefined {
+  return validate(schema, withPageSizes(document, variables), rules)[0];
+}
+
+/**
+ * Runs once the operation is parsed and valid, when the variables (page sizes) are known. Tokens and
+ * body size are checked earlier, on the raw request (see server.ts), so nothing huge is parsed.
+ */
+export function queryLimits(limits: QueryLimits): ApolloServerPlugin<RequestContext> {
+  const rules = queryLimitRules(limits);
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, request }) {
+          const broken = checkQueryLimits(schema, document, request.variables ?? {}, rules);
+          if (broken) throw broken;
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import type { Logger } from '@ecom/platform/logger';
+import type { Principal } from '@ecom/platform/request-context';
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Refusal } from '../refusal.ts';
+
+export interface RateLimitSettings {
+  /** Requests one principal (a user, else a client IP) may make per window. */
+  points: number;
+  windowSeconds: number;
+  /**
+   * Per app (`apollographql-client-name`): requests all its users together may make per window.
+   * A name not listed has no app-wide cap (each principal is still limited).
+   */
+  clients?: Record<string, number>;
+  /** Redis key prefix, so tests sharing one Redis do not share counters. */
+  keyPrefix?: string;
+}
+
+export interface RateLimiter {
+  /** Counts one request; a refusal when the principal or its app is over its limit. */
+  admit(principal: Principal, clientIp: string | undefined, clientName: string | undefined): Promise<Refusal | undefined>;
+  close(): void;
+}
+
+const WARN_EVERY_MS = 10_000;
+
+/** Counters only: no offline queue and no retries, so a request never waits on a Redis that is down. */
+function connect(url: string, logger: Logger): Redis {
+  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 500 });
+  let lastWarn = 0;
+  redis.on('error', (err: Error) => {
+    if (Date.now() - lastWarn < WARN_EVERY_MS) return;
+    lastWarn = Date.now();
+    logger.warn({ err: err.message }, 'rate-limit redis unavailable; counting in memory');
+  });
+  return redis;
+}
+
+/**
+ * rate-limiter-flexible: counters in Redis when the gateway has one, so every gateway instance
+ * shares them; in memory otherwise. With Redis unreachable each instance counts in memory (the
+ * insurance limiter) rather than refusing everyone or letting everyone through.
+ */
+export function createRateLimiter(settings: RateLimitSettings, redisUrl: string | undefined, logger: Logger): RateLimiter {
+  const redis = redisUrl ? connect(redisUrl, logger) : undefined;
+  const prefix = settings.keyPrefix ?? 'ecom:rl';
+  const limiter = (name: string, points: number): RateLimiterAbstract => {
+    const options = { keyPrefix: `${prefix}:${name}`, points, duration: settings.windowSeconds };
+    if (!redis) return new RateLimiterMemory(options);
+    return new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: new RateLimiterMemory(options) });
+  };
+  const perPrincipal = limiter('principal', settings.points);
+  const perClient = new Map(Object.entries(settings.clients ?? {}).map(([name, points]) => [name, limiter(`client:${name}`, points)]));
+
+  const consume = async (rl: RateLimiterAbstract, key: string, scope: string): Promise<Refusal | undefined> => {
+    try {
+      await rl.consume(key);
+      return undefined;
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) return tooMany(rejection.msBeforeNext, scope);
+      // Only reachable without an insurance limiter; a counting failure must not refuse the request.
+      logger.warn({ err: rejection }, 'rate limiter failed; request let through');
+      return undefined;
+    }
+  };
+
+  return {
+    async admit(principal, clientIp, clientName) {
+      const key = principal.userId ? `user:${principal.userId}` : `ip:${clientIp ?? 'unknown'}`;
+      const own = await consume(perPrincipal, key, 'principal');
+      if (own) return own;
+      const app = clientName === undefined ? undefined : perClient.get(clientName);
+      return app ? consume(app, clientName!, 'client') : undefined;
+    },
+    close: () => redis?.disconnect(),
+  };
+}
+
+function tooMany(msBeforeNext: number, scope: string): Refusal {
+  const retryAfterMs = Math.max(1, Math.ceil(msBeforeNext));
+  const seconds = Math.ceil(retryAfterMs / 1000);
+  return {
+    status: 429,
+    code: 'RATE_LIMITED',
+    retryable: true,
+    message:
+      scope === 'client'
+        ? `This app is sending too many requests right now. Retry in ${seconds} s.`
+        : `Too many requests. Retry in ${seconds} s.`,
+    extensions: { retryAfterMs, scope },
+    headers: { 'retry-after': String(seconds) },
+  };
+}

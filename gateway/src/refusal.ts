@@ -1,0 +1,22 @@
+import type { ServerResponse } from 'node:http';
+import { send } from '@ecom/platform/subgraph-server';
+
+/**
+ * A request turned away at the edge before Apollo sees it (too large, batched, over a rate limit,
+ * not registered): one top-level error with a contract code, as every other fault is shaped.
+ */
+export interface Refusal {
+  status: number;
+  message: string;
+  code: 'INVALID_INPUT' | 'QUERY_TOO_COMPLEX' | 'RATE_LIMITED' | 'OPERATION_NOT_REGISTERED' | 'UNAUTHENTICATED' | 'SERVICE_UNAVAILABLE';
+  retryable: boolean;
+  extensions?: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+export function refuse(res: ServerResponse, refusal: Refusal): void {
+  for (const [name, value] of Object.entries(refusal.headers ?? {})) res.setHeader(name, value);
+  send(res, refusal.status, {
+    errors: [{ message: refusal.message, extensions: { code: refusal.code, retryable: refusal.retryable, ...refusal.extensions } }],
+  });
+}
