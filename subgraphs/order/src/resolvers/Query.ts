@@ -1,7 +1,7 @@
-import type { OrderContext } from '../context.ts';
-import { findOrder, myOrders, type MyOrdersArgs } from '../services/order-reads.ts';
+import type { QueryResolvers } from '../generated/resolvers-types.ts';
+import { findOrder, myOrders } from '../services/order-reads.ts';
 
-export const Query = {
-  order: (_: unknown, args: { id: string }, ctx: OrderContext) => findOrder(ctx, args.id),
-  myOrders: (_: unknown, args: MyOrdersArgs, ctx: OrderContext) => myOrders(ctx, args),
+export const Query: QueryResolvers = {
+  order: (_, args, ctx) => findOrder(ctx, args.id),
+  myOrders: (_, args, ctx) => myOrders(ctx, args),
 };

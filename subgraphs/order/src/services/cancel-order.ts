@@ -1,17 +1,19 @@
-import { domainError, fault, type DomainErrorResult } from '@ecom/platform/errors';
-import { runWithLease, type Lease } from '@ecom/platform/idempotency';
+import { domainError, fault } from '@ecom/platform/errors';
+import type { Lease } from '@ecom/platform/idempotency';
 import { linesByOrderIds, markCancelRequested, orderById, type OrderDb } from '../db/orders.ts';
-import { idempotencyKeys, type OrderRow, type OrderStatus } from '../db/schema.ts';
+import type { OrderRow, OrderStatus } from '../db/schema.ts';
 import type { OrderContext } from '../context.ts';
 import { failpoint } from './failpoint.ts';
 import { validateCancelOrder, type CancelOrderInput } from './order-input.ts';
 import { markCancelled, refundIfCharged, settleCommittedPayment } from './order-settlement.ts';
 import { orderView, type OrderView } from './order-view.ts';
-import { completeLease, sagaFault, viewOf } from './saga-support.ts';
+import { completeLease, leased, viewOf } from './saga-support.ts';
+import type { IdempotencyOutcome, Invalid, InvalidState, NotFound, Unauthenticated } from './order-errors.ts';
 import type { Caller } from './sibling-calls.ts';
 import { releaseStock, restockOrder } from './stock-calls.ts';
 
-export type CancelOrderResult = OrderView | DomainErrorResult;
+type Cancelled = OrderView | NotFound | InvalidState;
+export type CancelOrderResult = Cancelled | Unauthenticated | Invalid | IdempotencyOutcome;
 
 const notFound = () => domainError('NotFoundError', 'There is no such order in your account. Check the order id.');
 const notCancellable = (status: OrderStatus) =>
@@ -35,14 +37,12 @@ export async function cancelOrder(ctx: OrderContext, input: CancelOrderInput): P
   const invalid = validateCancelOrder(input);
   if (invalid) return invalid;
   const caller: Caller = { subgraphs: ctx.subgraphs, ctx };
-  return sagaFault(() =>
-    runWithLease(ctx.db, idempotencyKeys, { caller: `user:${userId}`, mutation: 'cancelOrder', key: input.idempotencyKey, input: { ...input } }, (lease) =>
-      runCancelOrder(ctx, caller, userId, input, lease),
-    ),
+  return leased(ctx.db, { caller: `user:${userId}`, mutation: 'cancelOrder', key: input.idempotencyKey, input: { ...input } }, (lease) =>
+    runCancelOrder(ctx, caller, userId, input, lease),
   );
 }
 
-async function runCancelOrder(ctx: OrderContext, caller: Caller, userId: string, input: CancelOrderInput, lease: Lease): Promise<CancelOrderResult> {
+async function runCancelOrder(ctx: OrderContext, caller: Caller, userId: string, input: CancelOrderInput, lease: Lease): Promise<Cancelled> {
   const { db } = ctx;
   const reason = input.reason ?? null;
   let order = await orderById(db, input.orderId);
@@ -76,7 +76,7 @@ async function runCancelOrder(ctx: OrderContext, caller: Caller, userId: string,
   return finish(ctx, lease, started, 'PAID', reason);
 }
 
-async function finish(ctx: OrderContext, lease: Lease, order: OrderRow, from: 'PENDING_PAYMENT' | 'PAID', reason: string | null): Promise<CancelOrderResult> {
+async function finish(ctx: OrderContext, lease: Lease, order: OrderRow, from: 'PENDING_PAYMENT' | 'PAID', reason: string | null): Promise<Cancelled> {
   const db: OrderDb = ctx.db;
   const lines = await linesByOrderIds(db, [order.id]);
   const cancelled = await markCancelled(db, order, from, new Date(), reason, lease.seed, async (tx, row) => {

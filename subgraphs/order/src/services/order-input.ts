@@ -1,5 +1,6 @@
-import { domainError, type DomainErrorResult } from '@ecom/platform/errors';
+import { domainError } from '@ecom/platform/errors';
 import type { AddressSnapshot } from '../db/schema.ts';
+import type { Invalid } from './order-errors.ts';
 
 export interface AddressInput {
   name: string;
@@ -29,8 +30,6 @@ export interface CancelOrderInput {
   reason?: string | null;
   idempotencyKey: string;
 }
-
-export type Invalid = DomainErrorResult<'ValidationError', { field: string }>;
 
 const invalid = (field: string, message: string): Invalid => domainError('ValidationError', message, { field });
 

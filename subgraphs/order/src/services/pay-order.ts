@@ -1,18 +1,20 @@
-import { domainError, fault, type DomainErrorResult } from '@ecom/platform/errors';
-import { runWithLease, type Lease } from '@ecom/platform/idempotency';
+import { domainError, fault } from '@ecom/platform/errors';
+import type { Lease } from '@ecom/platform/idempotency';
 import { linesByOrderIds, orderById } from '../db/orders.ts';
 import { approvedPayment, insertPayment } from '../db/payments.ts';
-import { idempotencyKeys, type OrderRow } from '../db/schema.ts';
+import type { OrderRow } from '../db/schema.ts';
 import type { OrderContext } from '../context.ts';
 import { failpoint } from './failpoint.ts';
 import { validatePayOrder, type PayOrderInput } from './order-input.ts';
 import { markPaid, refundIfCharged } from './order-settlement.ts';
 import { orderView, type OrderView } from './order-view.ts';
-import { completeLease, sagaFault, viewOf } from './saga-support.ts';
+import { completeLease, leased, viewOf } from './saga-support.ts';
+import type { IdempotencyOutcome, Invalid, InvalidState, NotFound, PaymentDeclined, Unauthenticated } from './order-errors.ts';
 import type { Caller } from './sibling-calls.ts';
 import { commitStock } from './stock-calls.ts';
 
-export type PayOrderResult = OrderView | DomainErrorResult;
+type Paid = OrderView | NotFound | InvalidState | PaymentDeclined;
+export type PayOrderResult = Paid | Unauthenticated | Invalid | IdempotencyOutcome;
 
 const notFound = () => domainError('NotFoundError', 'There is no such order in your account. Check the order id.');
 const invalidState = (message: string) => domainError('InvalidStateError', message);
@@ -30,14 +32,12 @@ export async function payOrder(ctx: OrderContext, input: PayOrderInput): Promise
   const invalid = validatePayOrder(input);
   if (invalid) return invalid;
   const caller: Caller = { subgraphs: ctx.subgraphs, ctx };
-  return sagaFault(() =>
-    runWithLease(ctx.db, idempotencyKeys, { caller: `user:${userId}`, mutation: 'payOrder', key: input.idempotencyKey, input: { ...input } }, (lease) =>
-      runPayOrder(ctx, caller, userId, input, lease),
-    ),
+  return leased(ctx.db, { caller: `user:${userId}`, mutation: 'payOrder', key: input.idempotencyKey, input: { ...input } }, (lease) =>
+    runPayOrder(ctx, caller, userId, input, lease),
   );
 }
 
-async function runPayOrder(ctx: OrderContext, caller: Caller, userId: string, input: PayOrderInput, lease: Lease): Promise<PayOrderResult> {
+async function runPayOrder(ctx: OrderContext, caller: Caller, userId: string, input: PayOrderInput, lease: Lease): Promise<Paid> {
   const { db } = ctx;
   const paymentId = `pay_${lease.seed}`;
   const order = await orderById(db, input.orderId);

@@ -1,18 +1,19 @@
-import { domainError, fault, type DomainErrorResult } from '@ecom/platform/errors';
-import { runWithLease, type Lease } from '@ecom/platform/idempotency';
+import { domainError, fault } from '@ecom/platform/errors';
+import type { Lease } from '@ecom/platform/idempotency';
 import { claimPlan, deletePlan, planOf } from '../db/checkout-plans.ts';
 import { appendEvent } from '../db/outbox.ts';
 import { insertOrder, orderById } from '../db/orders.ts';
-import { idempotencyKeys, type CheckoutPlanRow, type OrderLineRow, type OrderRow } from '../db/schema.ts';
+import type { CheckoutPlanRow, OrderLineRow, OrderRow } from '../db/schema.ts';
 import type { OrderContext } from '../context.ts';
 import { checkoutQuote, completeCheckout, type CheckoutQuote } from './cart-calls.ts';
 import { variantSnapshots } from './catalog-calls.ts';
 import { failpoint } from './failpoint.ts';
-import { completeLease, sagaFault, viewOf } from './saga-support.ts';
+import { completeLease, leased, viewOf } from './saga-support.ts';
+import type { CartEmpty, IdempotencyOutcome, Invalid, NotFound, PriceChanged, Unauthenticated } from './order-errors.ts';
 import { addressSnapshot, validatePlaceOrder, type PlaceOrderInput } from './order-input.ts';
 import { orderView, type OrderView } from './order-view.ts';
 import type { Caller, Money } from './sibling-calls.ts';
-import { reserveStock } from './stock-calls.ts';
+import { reserveStock, type InsufficientStock } from './stock-calls.ts';
 
 /** What one attempt decided before reserving; a retry of the same key reuses it verbatim. */
 interface CheckoutPlan {
@@ -25,7 +26,8 @@ interface CheckoutPlan {
   lines: { lineId: string; variantId: string; sku: string; title: string; quantity: number; unitPrice: number; lineTotal: number }[];
 }
 
-export type PlaceOrderResult = OrderView | DomainErrorResult;
+type Placed = OrderView | NotFound | CartEmpty | PriceChanged | InsufficientStock;
+export type PlaceOrderResult = Placed | Unauthenticated | Invalid | IdempotencyOutcome;
 
 const sameMoney = (a: Money, b: Money) => a.amount === b.amount && a.currency === b.currency;
 
@@ -39,14 +41,12 @@ export async function placeOrder(ctx: OrderContext, input: PlaceOrderInput): Pro
   const invalid = validatePlaceOrder(input);
   if (invalid) return invalid;
   const caller: Caller = { subgraphs: ctx.subgraphs, ctx };
-  return sagaFault(() =>
-    runWithLease(ctx.db, idempotencyKeys, { caller: `user:${userId}`, mutation: 'placeOrder', key: input.idempotencyKey, input: { ...input } }, (lease) =>
-      runPlaceOrder(ctx, caller, userId, input, lease),
-    ),
+  return leased(ctx.db, { caller: `user:${userId}`, mutation: 'placeOrder', key: input.idempotencyKey, input: { ...input } }, (lease) =>
+    runPlaceOrder(ctx, caller, userId, input, lease),
   );
 }
 
-async function runPlaceOrder(ctx: OrderContext, caller: Caller, userId: string, input: PlaceOrderInput, lease: Lease): Promise<PlaceOrderResult> {
+async function runPlaceOrder(ctx: OrderContext, caller: Caller, userId: string, input: PlaceOrderInput, lease: Lease): Promise<Placed> {
   const { db } = ctx;
   const orderId = `ord_${lease.seed}`;
   const existing = await orderById(db, orderId);
@@ -114,7 +114,7 @@ async function runPlaceOrder(ctx: OrderContext, caller: Caller, userId: string, 
   return view;
 }
 
-async function decidePlan(caller: Caller, userId: string, input: PlaceOrderInput): Promise<CheckoutPlan | DomainErrorResult> {
+async function decidePlan(caller: Caller, userId: string, input: PlaceOrderInput): Promise<CheckoutPlan | NotFound | CartEmpty | PriceChanged> {
   const quote = await checkoutQuote(caller, input.cartId);
   // An anonymous cart's id is its credential; a user's cart is only its owner's.
   if (!quote || (quote.ownerId !== null && quote.ownerId !== userId)) {

@@ -1,8 +1,9 @@
 import type { GraphQLError } from 'graphql';
-import type { Lease } from '@ecom/platform/idempotency';
+import { runWithLease, type IdempotentRequest, type Lease } from '@ecom/platform/idempotency';
 import { SubgraphCallError } from '@ecom/platform/subgraph-client';
 import { linesByOrderIds, type OrderDb } from '../db/orders.ts';
-import type { OrderRow } from '../db/schema.ts';
+import { idempotencyKeys, type OrderRow } from '../db/schema.ts';
+import type { IdempotencyOutcome } from './order-errors.ts';
 import { orderView, type OrderView } from './order-view.ts';
 
 type LeaseTx = Parameters<Lease['complete']>[0];
@@ -12,10 +13,19 @@ export function completeLease(lease: Lease, tx: OrderDb, result: Record<string, 
   return lease.complete(tx as unknown as LeaseTx, result);
 }
 
-/** A sibling that failed mid-saga is a fault the client may retry with the same key: typed, never INTERNAL. */
-export async function sagaFault<T>(run: () => Promise<T>): Promise<T> {
+/**
+ * A saga under its idempotency key (see runWithLease). Typed by what the saga itself can answer:
+ * runWithLease returns `execute`'s own result (fresh or replayed) or an IdempotencyOutcome, which
+ * its generic signature cannot spell out. A sibling that fails mid-saga is a fault the client may
+ * retry with the same key: typed TIMEOUT / SERVICE_UNAVAILABLE, never INTERNAL.
+ */
+export async function leased<R extends { __typename: string } & Record<string, unknown>>(
+  db: OrderDb,
+  request: IdempotentRequest,
+  execute: (lease: Lease) => Promise<R>,
+): Promise<R | IdempotencyOutcome> {
   try {
-    return await run();
+    return (await runWithLease(db, idempotencyKeys, request, execute)) as R | IdempotencyOutcome;
   } catch (err) {
     if (err instanceof SubgraphCallError) throw err.toGraphQLError() satisfies GraphQLError;
     throw err;

@@ -1,0 +1,14 @@
+import type { DomainErrorResult } from '@ecom/platform/errors';
+import type { Money } from './sibling-calls.ts';
+
+/** The union members the order mutations answer with, each typed exactly (the resolvers check them against the SDL). */
+export type NotFound = DomainErrorResult<'NotFoundError'>;
+export type Unauthenticated = DomainErrorResult<'UnauthenticatedError'>;
+export type CartEmpty = DomainErrorResult<'CartEmptyError'>;
+export type PriceChanged = DomainErrorResult<'PriceChangedError', { expectedTotal: Money; actualTotal: Money }>;
+export type PaymentDeclined = DomainErrorResult<'PaymentDeclinedError'>;
+export type InvalidState = DomainErrorResult<'InvalidStateError'>;
+export type Invalid = DomainErrorResult<'ValidationError', { field: string }>;
+
+/** What the idempotency layer answers by itself: a bad key, a reused key, a duplicate still running. */
+export type IdempotencyOutcome = Invalid | DomainErrorResult<'IdempotencyKeyReusedError'> | DomainErrorResult<'IdempotencyInProgressError'>;
