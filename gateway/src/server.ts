@@ -200,6 +200,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   return {
     async listen(port, host) {
       await started;
+      await rateLimiter?.ready();
       server = createServer((req, res) => {
         handle(req, res).catch((err: unknown) => {
           logger.error({ err }, 'request failed');

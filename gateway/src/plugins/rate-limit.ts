@@ -20,10 +20,16 @@ export interface RateLimitSettings {
 export interface RateLimiter {
   /** Counts one request; a refusal when the principal or its app is over its limit. */
   admit(principal: Principal, clientIp: string | undefined, clientName: string | undefined): Promise<Refusal | undefined>;
+  /**
+   * Resolves once Redis is connected, or after a short wait if it is not: until then counts go to
+   * memory, and a gateway that served its first requests that way would split each budget in two.
+   */
+  ready(): Promise<void>;
   close(): void;
 }
 
 const WARN_EVERY_MS = 10_000;
+const READY_WAIT_MS = 1_000;
 
 /** Counters only: no offline queue and no retries, so a request never waits on a Redis that is down. */
 function connect(url: string, logger: Logger): Redis {
@@ -73,6 +79,17 @@ export function createRateLimiter(settings: RateLimitSettings, redisUrl: string 
       const app = clientName === undefined ? undefined : perClient.get(clientName);
       return app ? consume(app, clientName!, 'client') : undefined;
     },
+    ready: () =>
+      new Promise<void>((resolve) => {
+        if (!redis || redis.status === 'ready') return resolve();
+        const done = () => {
+          clearTimeout(timer);
+          redis.off('ready', done);
+          resolve();
+        };
+        const timer = setTimeout(done, READY_WAIT_MS);
+        redis.once('ready', done);
+      }),
     close: () => redis?.disconnect(),
   };
 }
