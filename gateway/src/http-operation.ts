@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Refusal } from './refusal.ts';
 
 /** What the edge reads of a GraphQL request before Apollo does: a POST body or GET search params. */
@@ -9,7 +10,7 @@ export interface HttpOperation {
   body: unknown;
 }
 
-type Extensions = { persistedQuery?: { sha256Hash?: unknown } } & Record<string, unknown>;
+type Extensions = { persistedQuery?: unknown } & Record<string, unknown>;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -38,8 +39,27 @@ export function queryTextOf(op: HttpOperation): string | undefined {
 
 /** `extensions.persistedQuery.sha256Hash`, as APQ clients and mobile apps with registered operations send it. */
 export function persistedHashOf(op: HttpOperation): string | undefined {
-  const hash = extensionsOf(op)?.persistedQuery?.sha256Hash;
+  const persisted = extensionsOf(op)?.persistedQuery;
+  const hash = isObject(persisted) ? persisted.sha256Hash : undefined;
   return typeof hash === 'string' ? hash : undefined;
+}
+
+/**
+ * Apollo answers a malformed APQ extension or a hash that is not the text's with an error that has
+ * no code (it would read as INTERNAL, retryable): a client mistake, answered here as INVALID_INPUT.
+ */
+export function persistedQueryRefusal(op: HttpOperation): Refusal | undefined {
+  const persisted = extensionsOf(op)?.persistedQuery;
+  if (persisted === undefined) return undefined;
+  const invalid = (message: string): Refusal => ({ status: 400, code: 'INVALID_INPUT', retryable: false, message });
+  if (!isObject(persisted) || persisted.version !== 1 || typeof persisted.sha256Hash !== 'string') {
+    return invalid('extensions.persistedQuery must be { "version": 1, "sha256Hash": "<sha256 of the query, hex>" }.');
+  }
+  const text = queryTextOf(op);
+  if (text !== undefined && createHash('sha256').update(text).digest('hex') !== persisted.sha256Hash) {
+    return invalid('extensions.persistedQuery.sha256Hash is not the sha256 of the query sent. Hash exactly the text you send.');
+  }
+  return undefined;
 }
 
 /** The request with `query` set and the persisted-query extension dropped (Apollo runs it as plain text). */

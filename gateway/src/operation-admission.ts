@@ -1,4 +1,4 @@
-import { batchRefusal, queryTextOf, type HttpOperation } from './http-operation.ts';
+import { batchRefusal, persistedQueryRefusal, queryTextOf, type HttpOperation } from './http-operation.ts';
 import { tokenRefusal } from './plugins/query-limits.ts';
 import type { Safelist } from './plugins/safelist.ts';
 import type { Refusal } from './refusal.ts';
@@ -11,13 +11,16 @@ export interface AdmissionRules {
 
 /**
  * What is checked on the raw request, before Apollo parses anything: one operation per request, a
- * bounded query text, and in safelist mode a registered operation (rewritten to its registered
- * body). Depth, aliases, directives and cost need the parsed document: see plugins/query-limits.ts.
+ * bounded query text, a well-formed APQ extension, and in safelist mode a registered operation
+ * (rewritten to its registered body). Depth, aliases, directives and cost need the parsed document: see plugins/query-limits.ts.
  */
 export function admitOperation(op: HttpOperation, rules: AdmissionRules): { op: HttpOperation } | { refusal: Refusal } {
   const batch = batchRefusal(op.body);
   if (batch) return { refusal: batch };
   const tooLong = tokenRefusal(queryTextOf(op), rules.maxTokens);
   if (tooLong) return { refusal: tooLong };
-  return rules.safelist ? rules.safelist.admit(op) : { op };
+  // In safelist mode a registered hash names the operation and any text sent with it is ignored.
+  if (rules.safelist) return rules.safelist.admit(op);
+  const malformed = persistedQueryRefusal(op);
+  return malformed ? { refusal: malformed } : { op };
 }
