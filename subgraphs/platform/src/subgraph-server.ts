@@ -125,6 +125,11 @@ export async function startSubgraph<TContext extends RequestContext>(
       else res.end();
     });
   });
+  // The gateway keeps idle connections open (no idle timeout of its own). With Node's default 5 s,
+  // the server closes an idle one just as the gateway reuses it, and that request dies with "socket
+  // hang up" (a spurious SERVICE_UNAVAILABLE). Idle connections are kept far longer instead.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolveListen) => server.listen(listen.port, listen.host ?? '127.0.0.1', resolveListen));
   const port = (server.address() as AddressInfo).port;
   return {
