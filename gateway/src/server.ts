@@ -136,6 +136,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     return Object.fromEntries(fromSupergraph.map((name) => [name, urlOf(name)]));
   };
 
+  // Once stopping, answers close their connection: a drained keep-alive socket would otherwise hold
+  // stop() until the keep-alive timeout.
+  let draining = false;
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const requestId = requestIdFrom(req.headers[HEADERS.requestId]);
     res.setHeader(HEADERS.requestId, requestId);
@@ -187,6 +190,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       context: () => Promise.resolve(context),
     });
     res.statusCode = result.status ?? 200;
+    if (draining) res.setHeader('connection', 'close');
     for (const [k, v] of result.headers) res.setHeader(k, v);
     if (result.body.kind === 'complete') {
       res.end(result.body.string);
@@ -223,6 +227,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     async stop() {
       if (server) {
         const closing = server;
+        draining = true;
         await new Promise<void>((resolve) => {
           closing.close(() => resolve());
           closing.closeIdleConnections();
