@@ -108,8 +108,10 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): GatewayEnv {
   for (const [name, url] of Object.entries(subgraphUrls)) {
     if (!URL.canParse(url)) problems.push(`  SUBGRAPH_URL_${name.toUpperCase()}: not a URL (${url})`);
   }
-  const manifestPath = env && resolve(REPO_ROOT, env.OPERATION_MANIFEST_PATH);
-  if (env?.SAFELIST && manifestPath && !existsSync(manifestPath)) problems.push(`  OPERATION_MANIFEST_PATH: no manifest at ${manifestPath} (SAFELIST=true)`);
+  // Checked even when other values are bad, so the whole story is told at once.
+  const safelist = env ? env.SAFELIST === true : ['true', '1'].includes(source.SAFELIST ?? '');
+  const manifestPath = resolve(REPO_ROOT, env?.OPERATION_MANIFEST_PATH ?? source.OPERATION_MANIFEST_PATH ?? 'schema/operations/manifest.json');
+  if (safelist && !existsSync(manifestPath)) problems.push(`  OPERATION_MANIFEST_PATH: no manifest at ${manifestPath} (SAFELIST=true)`);
   if (problems.length > 0 || !env) throw new Error(`Invalid environment:\n${problems.join('\n')}`);
   return {
     nodeEnv,
@@ -135,7 +137,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): GatewayEnv {
         env.RATE_LIMIT_POINTS > 0
           ? { points: env.RATE_LIMIT_POINTS, windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS, clients: clientLimits(env.RATE_LIMIT_CLIENTS) }
           : undefined,
-      safelistManifestPath: env.SAFELIST ? manifestPath : undefined,
+      safelistManifestPath: safelist ? manifestPath : undefined,
       supergraphPollMs: env.SUPERGRAPH_POLL_MS,
       queryLimits: {
         depth: env.QUERY_MAX_DEPTH,

@@ -1,0 +1,56 @@
+import { resolve } from 'node:path';
+import { REPO_ROOT } from '@ecom/platform/env';
+import { describe, expect, it } from 'vitest';
+import { loadEnv } from '../../src/env.ts';
+import { DEFAULT_QUERY_LIMITS } from '../../src/plugins/query-limits.ts';
+
+const PRODUCTION = { NODE_ENV: 'production', JWT_SECRET: 'a'.repeat(32), GATEWAY_SECRET: 'b'.repeat(32) };
+
+describe('edge settings from the environment', () => {
+  it('has documented defaults', () => {
+    expect(loadEnv({}).edge).toEqual({
+      jwksUrl: undefined,
+      corsOrigins: [],
+      rateLimit: { points: 600, windowSeconds: 60, clients: {} },
+      safelistManifestPath: undefined,
+      supergraphPollMs: 1_000,
+      queryLimits: DEFAULT_QUERY_LIMITS,
+      introspection: true,
+    });
+  });
+
+  it('turns introspection off in production unless asked for', () => {
+    expect(loadEnv(PRODUCTION).edge.introspection).toBe(false);
+    expect(loadEnv({ ...PRODUCTION, INTROSPECTION: 'true' }).edge.introspection).toBe(true);
+    expect(loadEnv({ INTROSPECTION: 'false' }).edge.introspection).toBe(false);
+  });
+
+  it('takes every override', () => {
+    const edge = loadEnv({
+      JWKS_URL: 'https://idp.example/.well-known/jwks.json',
+      CORS_ORIGINS: 'https://shop.example, https://admin.example',
+      RATE_LIMIT_POINTS: '100',
+      RATE_LIMIT_WINDOW_SECONDS: '10',
+      RATE_LIMIT_CLIENTS: 'web=5000, ios = 2000',
+      SAFELIST: 'true',
+      SUPERGRAPH_POLL_MS: '0',
+      QUERY_MAX_DEPTH: '8',
+      QUERY_MAX_COST: '20000',
+    }).edge;
+    expect(edge).toMatchObject({
+      jwksUrl: 'https://idp.example/.well-known/jwks.json',
+      corsOrigins: ['https://shop.example', 'https://admin.example'],
+      rateLimit: { points: 100, windowSeconds: 10, clients: { web: 5000, ios: 2000 } },
+      safelistManifestPath: resolve(REPO_ROOT, 'schema/operations/manifest.json'),
+      supergraphPollMs: 0,
+      queryLimits: { ...DEFAULT_QUERY_LIMITS, depth: 8, cost: 20_000 },
+    });
+    expect(loadEnv({ RATE_LIMIT_POINTS: '0' }).edge.rateLimit).toBeUndefined();
+  });
+
+  it('lists every bad edge setting at once', () => {
+    expect(() =>
+      loadEnv({ JWKS_URL: 'not a url', RATE_LIMIT_CLIENTS: 'web', QUERY_MAX_DEPTH: '0', SAFELIST: 'true', OPERATION_MANIFEST_PATH: 'schema/nowhere.json' }),
+    ).toThrow(/JWKS_URL[\s\S]*RATE_LIMIT_CLIENTS[\s\S]*QUERY_MAX_DEPTH[\s\S]*OPERATION_MANIFEST_PATH/);
+  });
+});
