@@ -3,10 +3,10 @@ import { demoProducts } from '@ecom/platform/demo-catalog';
 import { SUBGRAPH_NAMES, type SubgraphName } from '@ecom/platform/env';
 import type { SubgraphDefinition } from '@ecom/platform/subgraph-app';
 import { startTestSubgraph, type CallAs, type GraphQLResponse, type TestSubgraph } from '@ecom/platform/testing';
-import { inventorySubgraph } from '../../inventory/src/server.ts';
-import { marketingSubgraph } from '../../marketing/src/server.ts';
-import { shippingRules } from '../../pricing/src/db/schema.ts';
-import { pricingSubgraph } from '../../pricing/src/server.ts';
+import { inventorySubgraph } from '@ecom/inventory/server';
+import { marketingSubgraph } from '@ecom/marketing/server';
+import { shippingRules } from '@ecom/pricing/db-schema';
+import { pricingSubgraph } from '@ecom/pricing/server';
 import { cartSubgraph } from '../src/server.ts';
 
 /** Nothing listens here: a sibling pointed at it is down. */

@@ -5,11 +5,11 @@ import { demoProducts } from '@ecom/platform/demo-catalog';
 import { SUBGRAPH_NAMES, type SubgraphName } from '@ecom/platform/env';
 import type { SubgraphDefinition } from '@ecom/platform/subgraph-app';
 import { startTestSubgraph, type CallAs, type TestSubgraph } from '@ecom/platform/testing';
-import { cartSubgraph } from '../../cart/src/server.ts';
-import { inventorySubgraph } from '../../inventory/src/server.ts';
-import { marketingSubgraph } from '../../marketing/src/server.ts';
-import { pricingSubgraph } from '../../pricing/src/server.ts';
-import { productSubgraph } from '../../product/src/server.ts';
+import { cartSubgraph } from '@ecom/cart/server';
+import { inventorySubgraph } from '@ecom/inventory/server';
+import { marketingSubgraph } from '@ecom/marketing/server';
+import { pricingSubgraph } from '@ecom/pricing/server';
+import { productSubgraph } from '@ecom/product/server';
 import type * as schema from '../src/db/schema.ts';
 import { orderSubgraph } from '../src/server.ts';
 
