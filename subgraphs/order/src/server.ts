@@ -10,7 +10,7 @@ import { Order } from './resolvers/Order.ts';
 import { Query } from './resolvers/Query.ts';
 import { sweepOrders } from './services/expiry-sweeper.ts';
 import { relayOutbox } from './services/outbox-relay.ts';
-import { every } from './services/periodic.ts';
+import { every } from '@ecom/platform/periodic';
 import { sdl } from './sdl.ts';
 
 export const orderSubgraph: SubgraphDefinition<typeof schema, OrderContext> = {

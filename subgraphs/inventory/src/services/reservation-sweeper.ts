@@ -1,4 +1,5 @@
 import type { Logger } from '@ecom/platform/logger';
+import { every } from '@ecom/platform/periodic';
 import { expiredReservationIds } from '../db/reservations.ts';
 import type { InventoryDb } from '../db/stock.ts';
 import { releaseStock } from './stock-operations.ts';
@@ -23,30 +24,8 @@ export async function sweepExpiredReservations(db: InventoryDb, now = new Date()
 }
 
 export function startReservationSweeper(db: InventoryDb, logger: Logger, intervalMs: number): { stop(): Promise<void> } {
-  let stopped = false;
-  let running: Promise<void> | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const schedule = () => {
-    timer = setTimeout(() => {
-      running = sweepExpiredReservations(db)
-        .then((n) => {
-          if (n > 0) logger.warn({ released: n }, 'released reservations the order service left past expiry');
-        })
-        .catch((err: unknown) => logger.error({ err }, 'reservation sweep failed; retrying next interval'))
-        .finally(() => {
-          running = undefined;
-          if (!stopped) schedule();
-        });
-    }, intervalMs);
-    timer.unref();
-  };
-  schedule();
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      // Let an in-flight sweep finish before the db closes under it.
-      await running;
-    },
-  };
+  return every(intervalMs, 'reservation sweep', logger, async () => {
+    const n = await sweepExpiredReservations(db);
+    if (n > 0) logger.warn({ released: n }, 'released reservations the order service left past expiry');
+  });
 }

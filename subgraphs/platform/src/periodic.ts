@@ -1,4 +1,4 @@
-import type { Logger } from '@ecom/platform/logger';
+import type { Logger } from './logger.ts';
 
 /**
  * Runs `task` every `intervalMs`, never two runs at once (the next is scheduled when one ends), and
