@@ -1,3 +1,4 @@
+import './apollo-telemetry-off.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloGateway, type SupergraphSdlHook } from '@apollo/gateway';
