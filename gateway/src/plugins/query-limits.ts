@@ -11,6 +11,7 @@ import {
   validate,
   visit,
   type DocumentNode,
+  type GraphQLSchema,
   type ValueNode,
   type ValidationRule,
 } from 'graphql';
@@ -151,7 +152,7 @@ export function withPageSizes(document: DocumentNode, variables: Record<string, 
 
 /** The first limit a resolved operation breaks, if any. Pure, so contract operations can be checked without a server. */
 export function checkQueryLimits(
-  schema: Parameters<typeof validate>[0],
+  schema: GraphQLSchema,
   document: DocumentNode,
   variables: Record<string, unknown>,
   rules: ValidationRule[],

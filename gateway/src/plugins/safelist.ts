@@ -56,12 +56,10 @@ export function createSafelist(operations: ManifestOperation[]): Safelist {
     admit(op) {
       const hash = persistedHashOf(op);
       const text = queryTextOf(op);
-      const entry =
-        hash !== undefined ? byId.get(hash) : text !== undefined ? (byId.get(sha256(text)) ?? byShape.get(shapeOf(text) ?? '')) : undefined;
       // No hash and no text: Apollo itself answers that the request is empty.
       if (hash === undefined && text === undefined) return { op };
-      if (!entry) return { refusal: NOT_REGISTERED };
-      return { op: withQuery(op, entry.body) };
+      const entry = hash !== undefined ? byId.get(hash) : (byId.get(sha256(text!)) ?? byShape.get(shapeOf(text!) ?? ''));
+      return entry ? { op: withQuery(op, entry.body) } : { refusal: NOT_REGISTERED };
     },
   };
 }
