@@ -1,9 +1,9 @@
-import type { InventoryContext } from '../context.ts';
+import type { ProductResolvers } from '../generated/resolvers-types.ts';
 import { toAvailability } from '../services/stock-level.ts';
 
-export const Product = {
-  __resolveReference: (ref: { id: string }) => ref,
-  availability: async (p: { id: string }, _: unknown, ctx: InventoryContext) => {
+export const Product: ProductResolvers = {
+  __resolveReference: (ref) => ref,
+  availability: async (p, _, ctx) => {
     const row = await ctx.loaders.availability.load(p.id);
     return row && toAvailability(row.available);
   },

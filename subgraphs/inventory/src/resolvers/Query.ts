@@ -1,8 +1,8 @@
-import type { InventoryContext } from '../context.ts';
+import type { QueryResolvers } from '../generated/resolvers-types.ts';
 import { toStockLevel } from '../services/stock-level.ts';
 
-export const Query = {
-  stockLevel: async (_: unknown, args: { variantId: string }, ctx: InventoryContext) => {
+export const Query: QueryResolvers = {
+  stockLevel: async (_, args, ctx) => {
     const row = await ctx.loaders.stock.load(args.variantId);
     return row && toStockLevel(row);
   },

@@ -15,9 +15,19 @@ export interface AdjustStockInput {
   idempotencyKey: string;
 }
 
-export type AdjustStockResult = StockLevel | DomainErrorResult;
+type Invalid = DomainErrorResult<'ValidationError', { field: string }>;
 
-function validate(input: AdjustStockInput): DomainErrorResult | null {
+/** Exactly the members of AdjustStockResult in the SDL. */
+export type AdjustStockResult =
+  | StockLevel
+  | Invalid
+  | DomainErrorResult<'NotFoundError'>
+  | DomainErrorResult<'UnauthenticatedError'>
+  | DomainErrorResult<'PermissionDeniedError'>
+  | DomainErrorResult<'IdempotencyKeyReusedError'>
+  | DomainErrorResult<'IdempotencyInProgressError'>;
+
+function validate(input: AdjustStockInput): Invalid | null {
   if (!Number.isInteger(input.delta) || input.delta === 0 || Math.abs(input.delta) > MAX_ADJUSTMENT) {
     return domainError(
       'ValidationError',
@@ -33,7 +43,7 @@ function validate(input: AdjustStockInput): DomainErrorResult | null {
   return null;
 }
 
-function belowReserved(onHand: number, reserved: number, delta: number): DomainErrorResult {
+function belowReserved(onHand: number, reserved: number, delta: number): Invalid {
   const writable = onHand - reserved;
   const held =
     reserved > 0
@@ -59,7 +69,9 @@ export async function adjustStock(db: InventoryDb, principal: Principal, input: 
   if (invalid) return invalid;
 
   const request = { caller: `user:${principal.userId}`, mutation: 'adjustStock', key: input.idempotencyKey, input: { ...input } };
-  return runInTransaction<StockLevel>(db, idempotencyKeys, request, async (tx) => {
+  // runInTransaction answers the execution's own result (fresh or replayed) or one of the
+  // idempotency outcomes, which its generic signature cannot spell out; hence the cast.
+  const result = await runInTransaction<StockLevel>(db, idempotencyKeys, request, async (tx) => {
     const row = await adjustOnHand(tx, input.variantId, input.delta);
     if (!row) {
       const current = await stockOfVariant(tx, input.variantId);
@@ -71,4 +83,5 @@ export async function adjustStock(db: InventoryDb, principal: Principal, input: 
     ]);
     return toStockLevel(row);
   });
+  return result as AdjustStockResult;
 }

@@ -102,7 +102,10 @@ class ShortLine extends Error {
 }
 
 /** All lines or none, in one transaction. A repeat for a known order returns its state unchanged. */
-export async function reserveStock(db: InventoryDb, input: ReserveStockInput): Promise<StockOperation | DomainErrorResult> {
+export async function reserveStock(
+  db: InventoryDb,
+  input: ReserveStockInput,
+): Promise<StockOperation | DomainErrorResult<'InsufficientStockError', { variantId: string; available: number }>> {
   const request = parseReservation(input);
   try {
     return await db.transaction(async (tx) => {

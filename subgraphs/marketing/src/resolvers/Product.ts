@@ -1,9 +1,9 @@
-import type { MarketingContext } from '../context.ts';
-import { badgesOfProduct, promotionsOfProduct, type ProductRepresentation } from '../services/product-badges.ts';
+import type { ProductResolvers } from '../generated/resolvers-types.ts';
+import { badgesOfProduct, promotionsOfProduct } from '../services/product-badges.ts';
 
-export const Product = {
+export const Product: ProductResolvers = {
   // The representation already carries what the fields need (id, and shop via @requires).
-  __resolveReference: (ref: ProductRepresentation) => ref,
-  badges: (p: ProductRepresentation, _: unknown, ctx: MarketingContext) => badgesOfProduct(ctx.loaders, p),
-  promotions: (p: ProductRepresentation, _: unknown, ctx: MarketingContext) => promotionsOfProduct(ctx.loaders, p),
+  __resolveReference: (ref) => ref,
+  badges: (p, _, ctx) => badgesOfProduct(ctx.loaders, p),
+  promotions: (p, _, ctx) => promotionsOfProduct(ctx.loaders, p),
 };

@@ -1,5 +1,5 @@
-import type { MarketingContext } from '../context.ts';
+import type { PromotionResolvers } from '../generated/resolvers-types.ts';
 
-export const Promotion = {
-  __resolveReference: (ref: { id: string }, ctx: MarketingContext) => ctx.loaders.promotion.load(ref.id),
+export const Promotion: PromotionResolvers = {
+  __resolveReference: (ref, ctx) => ctx.loaders.promotion.load(ref.id),
 };

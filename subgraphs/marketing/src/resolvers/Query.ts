@@ -1,8 +1,8 @@
 import { livePromotions } from '../db/promotions.ts';
-import type { MarketingContext } from '../context.ts';
-import { quoteDiscounts, type DiscountQuoteInput } from '../services/discount-quote.ts';
+import type { QueryResolvers } from '../generated/resolvers-types.ts';
+import { quoteDiscounts } from '../services/discount-quote.ts';
 
-export const Query = {
-  promotions: (_: unknown, __: unknown, ctx: MarketingContext) => livePromotions(ctx.db),
-  discountQuote: (_: unknown, args: { input: DiscountQuoteInput }, ctx: MarketingContext) => quoteDiscounts(ctx.db, args.input),
+export const Query: QueryResolvers = {
+  promotions: (_, __, ctx) => livePromotions(ctx.db),
+  discountQuote: (_, args, ctx) => quoteDiscounts(ctx.db, args.input),
 };

@@ -1,6 +1,6 @@
-import type { PricingContext } from '../context.ts';
-import { quotePrices, type QuoteLineInput } from '../services/price-quote.ts';
+import type { QueryResolvers } from '../generated/resolvers-types.ts';
+import { quotePrices } from '../services/price-quote.ts';
 
-export const Query = {
-  priceQuote: (_: unknown, args: { lines: QuoteLineInput[] }, ctx: PricingContext) => quotePrices(ctx.db, args.lines),
+export const Query: QueryResolvers = {
+  priceQuote: (_, args, ctx) => quotePrices(ctx.db, args.lines),
 };

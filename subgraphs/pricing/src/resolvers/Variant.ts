@@ -1,16 +1,14 @@
-import type { PricingContext } from '../context.ts';
+import type { VariantResolvers } from '../generated/resolvers-types.ts';
 import { money } from '../services/money.ts';
 
-type VariantRef = { id: string };
-
-export const Variant = {
+export const Variant: VariantResolvers = {
   // Nothing to fetch for the reference itself: price and compareAtPrice share one batched load.
-  __resolveReference: (ref: VariantRef) => ({ id: ref.id }),
-  price: async (v: VariantRef, _: unknown, ctx: PricingContext) => {
+  __resolveReference: (ref) => ({ id: ref.id }),
+  price: async (v, _, ctx) => {
     const current = await ctx.loaders.currentPrice.load(v.id);
     return current && money(current.amount, current.currency);
   },
-  compareAtPrice: async (v: VariantRef, _: unknown, ctx: PricingContext) => {
+  compareAtPrice: async (v, _, ctx) => {
     const current = await ctx.loaders.currentPrice.load(v.id);
     return current?.compareAtAmount != null ? money(current.compareAtAmount, current.currency) : null;
   },
