@@ -49,6 +49,12 @@ export interface IdempotentRequest {
 
 type Stored = Record<string, unknown> & { __typename: string };
 
+/** What the idempotency layer answers by itself: a malformed key, a reused key, a duplicate still running. */
+export type IdempotencyOutcome =
+  | DomainErrorResult<'ValidationError', { field: string }>
+  | DomainErrorResult<'IdempotencyKeyReusedError'>
+  | DomainErrorResult<'IdempotencyInProgressError'>;
+
 const PRINTABLE_ASCII = /^[\x20-\x7e]{1,255}$/;
 
 export function validateKey(key: string): DomainErrorResult<'ValidationError', { field: string }> | null {
@@ -104,7 +110,7 @@ function isLockTimeout(err: unknown): boolean {
   return false;
 }
 
-function replay<T>(row: { fingerprint: string; response: unknown }, fingerprint: string): T | DomainErrorResult {
+function replay<T>(row: { fingerprint: string; response: unknown }, fingerprint: string): T | IdempotencyOutcome {
   return row.fingerprint === fingerprint ? (row.response as T) : reused();
 }
 
@@ -118,8 +124,8 @@ export async function runInTransaction<T extends Stored>(
   db: AnyDb,
   table: IdempotencyTable,
   request: IdempotentRequest,
-  execute: (tx: Tx) => Promise<T | DomainErrorResult>,
-): Promise<T | DomainErrorResult> {
+  execute: (tx: Tx) => Promise<T>,
+): Promise<T | IdempotencyOutcome> {
   const invalid = validateKey(request.key);
   if (invalid) return invalid;
   const scope = scopeOf(request);
@@ -158,7 +164,7 @@ export async function runInTransaction<T extends Stored>(
       return result;
     });
   } catch (err) {
-    if (err instanceof Rollback) return err.value as T | DomainErrorResult;
+    if (err instanceof Rollback) return err.value as T | IdempotencyOutcome;
     if (isLockTimeout(err)) return inProgress();
     throw err;
   }
@@ -181,9 +187,9 @@ export async function runWithLease<T extends Stored>(
   db: AnyDb,
   table: IdempotencyTable,
   request: IdempotentRequest,
-  execute: (lease: Lease) => Promise<T | DomainErrorResult>,
+  execute: (lease: Lease) => Promise<T>,
   options: { leaseMs?: number; waitMs?: number } = {},
-): Promise<T | DomainErrorResult> {
+): Promise<T | IdempotencyOutcome> {
   const invalid = validateKey(request.key);
   if (invalid) return invalid;
   const scope = scopeOf(request);
@@ -236,7 +242,7 @@ export async function runWithLease<T extends Stored>(
     },
   };
 
-  let result: T | DomainErrorResult;
+  let result: T;
   try {
     result = await execute(lease);
   } catch (err) {

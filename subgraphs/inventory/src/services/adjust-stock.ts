@@ -69,9 +69,7 @@ export async function adjustStock(db: InventoryDb, principal: Principal, input: 
   if (invalid) return invalid;
 
   const request = { caller: `user:${principal.userId}`, mutation: 'adjustStock', key: input.idempotencyKey, input: { ...input } };
-  // runInTransaction answers the execution's own result (fresh or replayed) or one of the
-  // idempotency outcomes, which its generic signature cannot spell out; hence the cast.
-  const result = await runInTransaction<StockLevel>(db, idempotencyKeys, request, async (tx) => {
+  return runInTransaction(db, idempotencyKeys, request, async (tx): Promise<AdjustStockResult> => {
     const row = await adjustOnHand(tx, input.variantId, input.delta);
     if (!row) {
       const current = await stockOfVariant(tx, input.variantId);
@@ -83,5 +81,4 @@ export async function adjustStock(db: InventoryDb, principal: Principal, input: 
     ]);
     return toStockLevel(row);
   });
-  return result as AdjustStockResult;
 }

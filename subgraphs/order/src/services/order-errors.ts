@@ -10,5 +10,4 @@ export type PaymentDeclined = DomainErrorResult<'PaymentDeclinedError'>;
 export type InvalidState = DomainErrorResult<'InvalidStateError'>;
 export type Invalid = DomainErrorResult<'ValidationError', { field: string }>;
 
-/** What the idempotency layer answers by itself: a bad key, a reused key, a duplicate still running. */
-export type IdempotencyOutcome = Invalid | DomainErrorResult<'IdempotencyKeyReusedError'> | DomainErrorResult<'IdempotencyInProgressError'>;
+export type { IdempotencyOutcome } from '@ecom/platform/idempotency';

@@ -14,10 +14,8 @@ export function completeLease(lease: Lease, tx: OrderDb, result: Record<string, 
 }
 
 /**
- * A saga under its idempotency key (see runWithLease). Typed by what the saga itself can answer:
- * runWithLease returns `execute`'s own result (fresh or replayed) or an IdempotencyOutcome, which
- * its generic signature cannot spell out. A sibling that fails mid-saga is a fault the client may
- * retry with the same key: typed TIMEOUT / SERVICE_UNAVAILABLE, never INTERNAL.
+ * A saga under its idempotency key (see runWithLease). A sibling that fails mid-saga is a fault the
+ * client may retry with the same key: typed TIMEOUT / SERVICE_UNAVAILABLE, never INTERNAL.
  */
 export async function leased<R extends { __typename: string } & Record<string, unknown>>(
   db: OrderDb,
@@ -25,7 +23,7 @@ export async function leased<R extends { __typename: string } & Record<string, u
   execute: (lease: Lease) => Promise<R>,
 ): Promise<R | IdempotencyOutcome> {
   try {
-    return (await runWithLease(db, idempotencyKeys, request, execute)) as R | IdempotencyOutcome;
+    return await runWithLease(db, idempotencyKeys, request, execute);
   } catch (err) {
     if (err instanceof SubgraphCallError) throw err.toGraphQLError() satisfies GraphQLError;
     throw err;
