@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { send } from '@ecom/platform/subgraph-server';
+import { send } from '@ecom/platform/http-host';
 
 /**
  * A request turned away at the edge before Apollo sees it (too large, batched, over a rate limit,
