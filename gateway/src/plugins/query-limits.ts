@@ -1,9 +1,10 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { fault } from '@ecom/platform/errors';
 import type { RequestContext } from '@ecom/platform/request-context';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { GraphQLArmorRejectCallback } from '@escape.tech/graphql-armor-types';
 import {
-  GraphQLError,
+  type GraphQLError,
   Kind,
   validate,
   visit,
@@ -54,15 +55,11 @@ const MESSAGES: Record<LimitName, (max: number) => string> = {
 
 /** The top-level error for a query over a limit; `limit` names which one. */
 export function tooComplex(limit: LimitName, max: number, found?: number): GraphQLError {
-  return new GraphQLError(MESSAGES[limit](max), {
-    extensions: {
-      code: 'QUERY_TOO_COMPLEX',
-      limit,
-      max,
-      ...(found === undefined ? {} : { found }),
-      retryable: false,
-      http: { status: limit === 'size' ? 413 : 400 },
-    },
+  return fault('QUERY_TOO_COMPLEX', MESSAGES[limit](max), {
+    limit,
+    max,
+    ...(found === undefined ? {} : { found }),
+    http: { status: limit === 'size' ? 413 : 400 },
   });
 }
 
