@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 import type { ApolloServer, HTTPGraphQLResponse } from '@apollo/server';
 import { headerMapOf, parseJsonBody, readBody } from '@ecom/platform/http-host';
 import type { Logger } from '@ecom/platform/logger';
@@ -10,7 +11,7 @@ import type { RateLimiter } from './rate-limit.ts';
 import type { Refusal } from './refusal.ts';
 
 /** The parts of a request the edge reads: a real IncomingMessage, or any stream with the same headers. */
-export type EdgeRequest = Pick<IncomingMessage, 'headers' | 'method' | 'on'> & { socket?: { remoteAddress?: string } };
+export type EdgeRequest = Readable & Pick<IncomingMessage, 'headers' | 'method'> & { socket?: { remoteAddress?: string } };
 
 /**
  * What happens to a `/graphql` request at the edge, in this order; the first refusal answers it.
@@ -70,7 +71,7 @@ export function rateLimitStep(limiter: Pick<RateLimiter, 'admit'> | undefined): 
 
 /** A body over the cap is QUERY_TOO_COMPLEX (limit `size`); a POST body that is not JSON is INVALID_INPUT. */
 export const readOperation: EdgeSteps['readOperation'] = async (req, url) => {
-  const body = await readBody(req as IncomingMessage, BODY_LIMIT_BYTES);
+  const body = await readBody(req, BODY_LIMIT_BYTES);
   if (body === null) return { refusal: tooComplexRefusal('size', BODY_LIMIT_BYTES) };
   const parsed = parseJsonBody(req.method, body);
   if (parsed === 'invalid') return { refusal: { status: 400, code: 'INVALID_INPUT', retryable: false, message: 'The request body is not valid JSON.' } };
@@ -92,7 +93,7 @@ export function executeStep(apollo: ApolloServer<RequestContext>, settings: Exec
       logger: settings.logger.child({ requestId }),
     };
     return apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { ...op, headers: headerMapOf(req as IncomingMessage) },
+      httpGraphQLRequest: { ...op, headers: headerMapOf(req) },
       context: () => Promise.resolve(context),
     });
   };

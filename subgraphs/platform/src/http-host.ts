@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Readable } from 'node:stream';
 import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
 import { fault } from './errors.ts';
 import type { Logger } from './logger.ts';
@@ -117,7 +118,7 @@ export function sendFaults(res: ServerResponse, status: number, faults: { toJSON
  * The whole body, or null when it is over `limitBytes`. A declared length over the cap is refused
  * before a byte is read; an undeclared one is counted as it arrives.
  */
-export function readBody(req: IncomingMessage, limitBytes = MAX_BODY_BYTES): Promise<Buffer | null> {
+export function readBody(req: Readable & Pick<IncomingMessage, 'headers'>, limitBytes = MAX_BODY_BYTES): Promise<Buffer | null> {
   if (Number(req.headers['content-length'] ?? 0) > limitBytes) return Promise.resolve(null);
   return new Promise((resolveBody, reject) => {
     const chunks: Buffer[] = [];
@@ -144,7 +145,7 @@ export function parseJsonBody(method: string | undefined, body: Buffer): { value
 }
 
 /** The request's headers as Apollo reads them (repeated headers joined). */
-export function headerMapOf(req: IncomingMessage): HeaderMap {
+export function headerMapOf(req: Pick<IncomingMessage, 'headers'>): HeaderMap {
   const headers = new HeaderMap();
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
   return headers;
