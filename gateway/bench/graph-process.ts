@@ -4,7 +4,7 @@
  */
 import { DEFAULT_FIELD_BUDGETS } from '@ecom/platform/deadline';
 import { noFaults } from '@ecom/platform/fault-injection';
-import { DEFAULT_RESILIENCE } from '../src/resilience.ts';
+import { DEFAULT_RESILIENCE } from '../src/subgraph-fetch/resilience.ts';
 import { startGraph } from '../test/support/graph.ts';
 
 const stalled = process.argv[2]; // e.g. pricing, or "none"

@@ -3,9 +3,9 @@ import { resolve } from 'node:path';
 import { booleanFlag, gatewaySecretFrom, parseEnv, REPO_ROOT, subgraphUrlsFrom, type SubgraphName } from '@ecom/platform/env';
 import { parseFieldBudgets } from '@ecom/platform/deadline';
 import { z } from 'zod';
-import { DEFAULT_RESILIENCE, type ResilienceSettings } from './resilience.ts';
+import { DEFAULT_RESILIENCE, type ResilienceSettings } from './subgraph-fetch/resilience.ts';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './plugins/query-limits.ts';
-import type { RateLimitSettings } from './plugins/rate-limit.ts';
+import type { RateLimitSettings } from './edge/rate-limit.ts';
 
 /** Documented development default (README, .env.example); refused when NODE_ENV=production. */
 export const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me';

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createCache } from '@ecom/platform/cache';
 import { createLogger } from '@ecom/platform/logger';
 import { loadEnv } from './env.ts';
-import { probeSubgraphs } from './plugins/readiness.ts';
-import { loadSafelist } from './plugins/safelist.ts';
+import { probeSubgraphs } from './edge/readiness.ts';
+import { loadSafelist } from './edge/safelist.ts';
 import { createGateway } from './server.ts';
 import { supergraphFromFile } from './supergraph-source.ts';
 

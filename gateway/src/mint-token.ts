@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadEnv } from './env.ts';
-import { mintToken } from './plugins/auth.ts';
+import { mintToken } from './edge/auth.ts';
 
 /** `npm run token -- --sub user-1 --roles admin`: a development JWT the gateway accepts. */
 const { values } = parseArgs({

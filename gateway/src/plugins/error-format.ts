@@ -1,21 +1,9 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { FAULTS, INTERNAL_MESSAGE, isFaultCode } from '@ecom/platform/errors';
 import type { Logger } from '@ecom/platform/logger';
 import type { RequestContext } from '@ecom/platform/request-context';
 import type { GraphQLFormattedError } from 'graphql';
 
-/** Top-level codes the contract lets a client see; anything else is a fault of ours. */
-const CONTRACT_CODES = new Set([
-  'TIMEOUT',
-  'SERVICE_UNAVAILABLE',
-  'UNAUTHENTICATED',
-  'RATE_LIMITED',
-  'QUERY_TOO_COMPLEX',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'OPERATION_NOT_REGISTERED',
-  'INVALID_INPUT',
-  'INTERNAL',
-]);
-const RETRYABLE = new Set(['TIMEOUT', 'SERVICE_UNAVAILABLE', 'RATE_LIMITED']);
 
 /** Apollo's own codes for a request the client got wrong: the contract calls all of them INVALID_INPUT. */
 const CLIENT_MISTAKES = new Set([
@@ -26,8 +14,6 @@ const CLIENT_MISTAKES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
   'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
-
-export const INTERNAL_MESSAGE = 'Something went wrong on our side. Retry later; quote the request id if it persists.';
 
 /**
  * Every error leaves with a contract code, `retryable`, and `service` when a subgraph is at fault;
@@ -41,10 +27,11 @@ export function formatError(logger: Logger) {
     const service = extensions.service ?? serviceName;
     const withService = service === undefined ? {} : { service };
 
-    if (code && CONTRACT_CODES.has(code) && code !== 'INTERNAL') {
+    // The contract's codes (errors.ts's table) pass; anything else is a fault of ours.
+    if (isFaultCode(code) && code !== 'INTERNAL') {
       return {
         ...formatted,
-        extensions: { ...extensions, code, ...withService, retryable: extensions.retryable ?? RETRYABLE.has(code) },
+        extensions: { ...extensions, code, ...withService, retryable: extensions.retryable ?? FAULTS[code].retryable },
       };
     }
     if (code && CLIENT_MISTAKES.has(code)) {

@@ -1,13 +1,11 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { fault } from '@ecom/platform/errors';
 import type { RequestContext } from '@ecom/platform/request-context';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { GraphQLArmorRejectCallback } from '@escape.tech/graphql-armor-types';
 import {
-  GraphQLError,
+  type GraphQLError,
   Kind,
-  Lexer,
-  Source,
-  TokenKind,
   validate,
   visit,
   type DocumentNode,
@@ -15,7 +13,6 @@ import {
   type ValueNode,
   type ValidationRule,
 } from 'graphql';
-import type { Refusal } from '../refusal.ts';
 
 export interface QueryLimits {
   /** Field nesting, fragments flattened (the deepest contract operation has 6). */
@@ -39,9 +36,6 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = {
   cost: 50_000,
 };
 
-/** The request body cap (the platform's readBody, shared with the subgraphs). */
-export const BODY_LIMIT_BYTES = 1024 * 1024;
-
 export type LimitName = 'depth' | 'aliases' | 'directives' | 'tokens' | 'cost' | 'size';
 
 /**
@@ -61,39 +55,12 @@ const MESSAGES: Record<LimitName, (max: number) => string> = {
 
 /** The top-level error for a query over a limit; `limit` names which one. */
 export function tooComplex(limit: LimitName, max: number, found?: number): GraphQLError {
-  return new GraphQLError(MESSAGES[limit](max), {
-    extensions: {
-      code: 'QUERY_TOO_COMPLEX',
-      limit,
-      max,
-      ...(found === undefined ? {} : { found }),
-      retryable: false,
-      http: { status: limit === 'size' ? 413 : 400 },
-    },
+  return fault('QUERY_TOO_COMPLEX', MESSAGES[limit](max), {
+    limit,
+    max,
+    ...(found === undefined ? {} : { found }),
+    http: { status: limit === 'size' ? 413 : 400 },
   });
-}
-
-/** The same error, for a request refused before Apollo sees it. */
-export function tooComplexRefusal(limit: LimitName, max: number, found?: number): Refusal {
-  const { message, extensions } = tooComplex(limit, max, found);
-  const { http, code: _code, retryable: _retryable, ...rest } = extensions as { http: { status: number }; code: string; retryable: boolean };
-  return { status: http.status, code: 'QUERY_TOO_COMPLEX', retryable: false, message, extensions: rest };
-}
-
-/**
- * Counts tokens without parsing, and stops counting past `max`: a 10 000-token query costs the
- * gateway no more than a 2 000-token one. A lexing error is left for the parser to report.
- */
-export function tokenRefusal(query: string | undefined, max: number): Refusal | undefined {
-  if (query === undefined) return undefined;
-  const lexer = new Lexer(new Source(query));
-  let count = 0;
-  try {
-    while (count <= max && lexer.advance().kind !== TokenKind.EOF) count++;
-  } catch {
-    return undefined;
-  }
-  return count > max ? tooComplexRefusal('tokens', max) : undefined;
 }
 
 /** Armor words its messages "… exceeded, found 20."; the number is worth passing on. */
@@ -162,7 +129,7 @@ export function checkQueryLimits(
 
 /**
  * Runs once the operation is parsed and valid, when the variables (page sizes) are known. Tokens and
- * body size are checked earlier, on the raw request (see server.ts), so nothing huge is parsed.
+ * body size are checked earlier, on the raw request (edge/query-limit-refusal.ts), so nothing huge is parsed.
  */
 export function queryLimits(limits: QueryLimits): ApolloServerPlugin<RequestContext> {
   const rules = queryLimitRules(limits);

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readBody } from '@ecom/platform/subgraph-server';
+import { readBody } from '@ecom/platform/http-host';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORS_ALLOWED_HEADERS } from '../../src/plugins/cors.ts';
+import { CORS_ALLOWED_HEADERS } from '../../src/edge/cors.ts';
 import { startGraph, type Graph } from '../support/graph.ts';
 import { operation } from '../support/operations.ts';
 import { extraGateway, post, type ExtraGateway } from './support.ts';

@@ -7,7 +7,7 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { demoProducts } from '@ecom/platform/demo-catalog';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mintToken } from '../../src/plugins/auth.ts';
+import { mintToken } from '../../src/edge/auth.ts';
 import { startGraph, type Graph } from '../support/graph.ts';
 import { ADDRESS, mutate, mutateOk, OPS, readCart, readOrder, variantsInStock, type CartView, type OrderView, type Result } from '../mutations/shopper.ts';
 import { codeOf, extraGateway, post, type ExtraGateway } from './support.ts';

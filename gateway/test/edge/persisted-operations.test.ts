@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { createCache, type Cache } from '@ecom/platform/cache';
 import { REPO_ROOT, testEnv } from '@ecom/platform/env';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSafelist, type ManifestOperation } from '../../src/plugins/safelist.ts';
+import { loadSafelist, type ManifestOperation } from '../../src/edge/safelist.ts';
 import { startGraph, type Graph } from '../support/graph.ts';
 import { ADDRESS, variantsInStock } from '../mutations/shopper.ts';
 import { codeOf, extraGateway, post, type EdgeResponse, type ExtraGateway } from './support.ts';

@@ -1,6 +1,7 @@
 import { apiSchemaOf, readPublishedSupergraph } from '@ecom/schema/compose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkQueryLimits, DEFAULT_QUERY_LIMITS, queryLimitRules, tokenRefusal } from '../../src/plugins/query-limits.ts';
+import { tokenRefusal } from '../../src/edge/query-limit-refusal.ts';
+import { checkQueryLimits, DEFAULT_QUERY_LIMITS, queryLimitRules } from '../../src/plugins/query-limits.ts';
 import { startGraph, type Graph } from '../support/graph.ts';
 import { contractOperations, operation } from '../support/operations.ts';
 import { codeOf, extraGateway, post, type EdgeResponse, type ExtraGateway } from './support.ts';

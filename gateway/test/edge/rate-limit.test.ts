@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { testEnv } from '@ecom/platform/env';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RateLimitSettings } from '../../src/plugins/rate-limit.ts';
+import type { RateLimitSettings } from '../../src/edge/rate-limit.ts';
 import { startGraph, type Graph } from '../support/graph.ts';
 import { operation } from '../support/operations.ts';
 import { extraGateway, post, type EdgeResponse, type ExtraGateway } from './support.ts';

@@ -11,7 +11,7 @@ import { pricingSubgraph } from '@ecom/pricing/server';
 import { productSubgraph } from '@ecom/product/server';
 import { readPublishedSupergraph } from '@ecom/schema/compose';
 import { DEV_JWT_SECRET } from '../../src/env.ts';
-import { mintToken } from '../../src/plugins/auth.ts';
+import { mintToken } from '../../src/edge/auth.ts';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/server.ts';
 
 // Each definition is typed by its own db schema and context; the harness only boots them.

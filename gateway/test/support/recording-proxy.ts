@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readBody } from '@ecom/platform/subgraph-server';
+import { readBody } from '@ecom/platform/http-host';
 
 export interface RecordedRequest {
   headers: IncomingHttpHeaders;

@@ -1,4 +1,5 @@
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
+import { serviceFault } from './errors.ts';
 import type { SubgraphName } from './env.ts';
 
 /**
@@ -36,9 +37,7 @@ export function parseFieldBudgets(spec: string | undefined): Record<string, numb
 }
 
 export function fieldTimeoutError(service: SubgraphName, field: string): GraphQLError {
-  return new GraphQLError(`${field} could not be loaded from ${service} in time. Retry shortly.`, {
-    extensions: { code: 'TIMEOUT', service, retryable: true },
-  });
+  return serviceFault('TIMEOUT', { service, field });
 }
 
 /** The time this batch may take: its own budget, capped by what is left of the request. */

@@ -41,21 +41,67 @@ export function isDomainError(value: unknown): value is DomainErrorResult {
   return typeof value === 'object' && value !== null && '__typename' in value && (value as { __typename: string }).__typename in DOMAIN_ERRORS;
 }
 
-/** Top-level fault codes the contract allows. */
-export type FaultCode =
-  | 'TIMEOUT'
-  | 'SERVICE_UNAVAILABLE'
-  | 'UNAUTHENTICATED'
-  | 'RATE_LIMITED'
-  | 'QUERY_TOO_COMPLEX'
-  | 'PERSISTED_QUERY_NOT_FOUND'
-  | 'OPERATION_NOT_REGISTERED'
-  | 'INVALID_INPUT'
-  | 'INTERNAL';
+/** What a fault is about: the service that failed, and the field it could not fill. */
+export interface FaultSubject {
+  service?: string;
+  field?: string;
+}
 
-export function fault(code: FaultCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
-  const retryable = code === 'TIMEOUT' || code === 'SERVICE_UNAVAILABLE' || code === 'RATE_LIMITED';
-  return new GraphQLError(message, { extensions: { code, retryable, ...extensions } });
+/** The generic answer to a fault of ours, for the client to quote the request id. */
+export const INTERNAL_MESSAGE = 'Something went wrong on our side. Retry later; quote the request id if it persists.';
+
+/**
+ * Every top-level fault code the contract allows, with its retryability and the message a client
+ * reads when the code's own words will do (callers with something more precise pass it instead).
+ */
+export const FAULTS = {
+  TIMEOUT: {
+    retryable: true,
+    message: ({ service, field }: FaultSubject) =>
+      field ? `${field} could not be loaded from ${service} in time. Retry shortly.` : `The ${service ?? 'request'} service did not answer in time. Retry shortly.`,
+  },
+  SERVICE_UNAVAILABLE: {
+    retryable: true,
+    message: ({ service }: FaultSubject) => `The ${service ?? 'requested'} service is unavailable right now. Retry shortly.`,
+  },
+  UNAUTHENTICATED: { retryable: false, message: (_: FaultSubject) => 'Sign in to continue.' },
+  RATE_LIMITED: { retryable: true, message: (_: FaultSubject) => 'Too many requests. Retry after the time in Retry-After.' },
+  QUERY_TOO_COMPLEX: { retryable: false, message: (_: FaultSubject) => 'The query is too complex. Ask for less.' },
+  PERSISTED_QUERY_NOT_FOUND: { retryable: false, message: (_: FaultSubject) => 'PersistedQueryNotFound' },
+  OPERATION_NOT_REGISTERED: { retryable: false, message: (_: FaultSubject) => 'The operation is not registered.' },
+  INVALID_INPUT: { retryable: false, message: (_: FaultSubject) => 'The request is not valid.' },
+  INTERNAL: { retryable: false, message: (_: FaultSubject) => INTERNAL_MESSAGE },
+} as const;
+
+/** Top-level fault codes the contract allows. */
+export type FaultCode = keyof typeof FAULTS;
+
+export function isFaultCode(code: unknown): code is FaultCode {
+  return typeof code === 'string' && Object.hasOwn(FAULTS, code);
+}
+
+/**
+ * A top-level fault: `extensions.code`, `retryable` from the table (extensions may override it), and
+ * the message given or the table's. `path` places it on the field it leaves null.
+ */
+export function fault(
+  code: FaultCode,
+  message: string | undefined,
+  extensions: Record<string, unknown> = {},
+  options: { path?: readonly (string | number)[] } = {},
+): GraphQLError {
+  const entry = FAULTS[code];
+  return new GraphQLError(message ?? entry.message({}), { path: options.path, extensions: { code, retryable: entry.retryable, ...extensions } });
+}
+
+/** A fault about a service (and the field it could not fill), in the table's words, naming the service. */
+export function serviceFault(
+  code: 'TIMEOUT' | 'SERVICE_UNAVAILABLE' | 'INTERNAL',
+  subject: FaultSubject & { service: string },
+  extensions: Record<string, unknown> = {},
+  options: { path?: readonly (string | number)[] } = {},
+): GraphQLError {
+  return fault(code, FAULTS[code].message(subject), { service: subject.service, ...extensions }, options);
 }
 
 /** Bad arguments on a query (mutations answer with ValidationError instead). */

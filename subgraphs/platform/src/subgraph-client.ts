@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
+import { serviceFault } from './errors.ts';
 import type { SubgraphName } from './env.ts';
 import { signHeaders } from './gateway-credential.ts';
 import type { RequestContext } from './request-context.ts';
@@ -30,12 +31,7 @@ export class SubgraphCallError extends Error {
   }
 
   toGraphQLError(): GraphQLError {
-    return new GraphQLError(
-      this.kind === 'timeout'
-        ? `The ${this.service} service did not answer in time. Retry shortly.`
-        : `The ${this.service} service is unavailable. Retry shortly.`,
-      { extensions: { code: this.kind === 'timeout' ? 'TIMEOUT' : 'SERVICE_UNAVAILABLE', service: this.service, retryable: true } },
-    );
+    return serviceFault(this.kind === 'timeout' ? 'TIMEOUT' : 'SERVICE_UNAVAILABLE', { service: this.service });
   }
 }
 

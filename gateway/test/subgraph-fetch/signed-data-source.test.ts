@@ -4,10 +4,10 @@ import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { verifySignature } from '@ecom/platform/gateway-credential';
 import { createLogger } from '@ecom/platform/logger';
 import type { RequestContext } from '@ecom/platform/request-context';
-import { readBody } from '@ecom/platform/subgraph-server';
+import { readBody } from '@ecom/platform/http-host';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_BREAKER } from '../src/subgraph-breaker.ts';
-import { SignedDataSource } from '../src/signed-data-source.ts';
+import { DEFAULT_BREAKER } from '../../src/subgraph-fetch/subgraph-breaker.ts';
+import { SignedDataSource } from '../../src/subgraph-fetch/signed-data-source.ts';
 
 const SECRET = 'a-test-secret-of-enough-length';
 const logger = createLogger('test', 'silent');

@@ -1,6 +1,6 @@
 import { batchRefusal, persistedQueryRefusal, queryTextOf, type HttpOperation } from './http-operation.ts';
-import { tokenRefusal } from './plugins/query-limits.ts';
-import type { Safelist } from './plugins/safelist.ts';
+import { tokenRefusal } from './query-limit-refusal.ts';
+import type { Safelist } from './safelist.ts';
 import type { Refusal } from './refusal.ts';
 
 export interface AdmissionRules {

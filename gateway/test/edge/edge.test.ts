@@ -1,9 +1,9 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mintToken } from '../src/plugins/auth.ts';
-import { startGraph, type Graph } from './support/graph.ts';
-import { operation } from './support/operations.ts';
-import { startRecordingProxy, type RecordingProxy } from './support/recording-proxy.ts';
+import { mintToken } from '../../src/edge/auth.ts';
+import { startGraph, type Graph } from '../support/graph.ts';
+import { operation } from '../support/operations.ts';
+import { startRecordingProxy, type RecordingProxy } from '../support/recording-proxy.ts';
 
 const LISTING = operation('web/CategoryListing');
 const DETAIL = operation('web/ProductDetail');

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { stripIgnoredCharacters } from 'graphql';
-import { persistedHashOf, queryTextOf, withQuery, type HttpOperation } from '../http-operation.ts';
-import type { Refusal } from '../refusal.ts';
+import { persistedHashOf, queryTextOf, withQuery, type HttpOperation } from './http-operation.ts';
+import type { Refusal } from './refusal.ts';
 
 /** One entry of an Apollo persisted query manifest (`schema/operations/manifest.json`). */
 export interface ManifestOperation {

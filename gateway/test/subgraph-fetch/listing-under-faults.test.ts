@@ -1,7 +1,7 @@
 import { DEFAULT_FIELD_BUDGETS } from '@ecom/platform/deadline';
 import { noFaults, type FaultInjection } from '@ecom/platform/fault-injection';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_RESILIENCE } from '../../src/resilience.ts';
+import { DEFAULT_RESILIENCE } from '../../src/subgraph-fetch/resilience.ts';
 import { startGraph, type Graph, type GraphResponse } from '../support/graph.ts';
 import { operation } from '../support/operations.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';

@@ -2,7 +2,7 @@ import type { Logger } from '@ecom/platform/logger';
 import type { Principal } from '@ecom/platform/request-context';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { Refusal } from '../refusal.ts';
+import type { Refusal } from './refusal.ts';
 
 export interface RateLimitSettings {
   /** Requests one principal (a user, else a client IP) may make per window. */

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { send } from '@ecom/platform/subgraph-server';
+import { fault, type FaultCode } from '@ecom/platform/errors';
+import { sendFaults } from '@ecom/platform/http-host';
 
 /**
  * A request turned away at the edge before Apollo sees it (too large, batched, over a rate limit,
@@ -8,7 +9,7 @@ import { send } from '@ecom/platform/subgraph-server';
 export interface Refusal {
   status: number;
   message: string;
-  code: 'INVALID_INPUT' | 'QUERY_TOO_COMPLEX' | 'RATE_LIMITED' | 'OPERATION_NOT_REGISTERED' | 'UNAUTHENTICATED' | 'SERVICE_UNAVAILABLE';
+  code: Extract<FaultCode, 'INVALID_INPUT' | 'QUERY_TOO_COMPLEX' | 'RATE_LIMITED' | 'OPERATION_NOT_REGISTERED' | 'UNAUTHENTICATED' | 'SERVICE_UNAVAILABLE'>;
   retryable: boolean;
   extensions?: Record<string, unknown>;
   headers?: Record<string, string>;
@@ -16,7 +17,5 @@ export interface Refusal {
 
 export function refuse(res: ServerResponse, refusal: Refusal): void {
   for (const [name, value] of Object.entries(refusal.headers ?? {})) res.setHeader(name, value);
-  send(res, refusal.status, {
-    errors: [{ message: refusal.message, extensions: { code: refusal.code, retryable: refusal.retryable, ...refusal.extensions } }],
-  });
+  sendFaults(res, refusal.status, [fault(refusal.code, refusal.message, { retryable: refusal.retryable, ...refusal.extensions })]);
 }

@@ -1,4 +1,6 @@
-import { Kind, type DocumentNode, type FieldNode, type SelectionSetNode } from 'graphql';
+import { serviceFault } from '@ecom/platform/errors';
+import { Kind, type DocumentNode, type FieldNode, type GraphQLError, type SelectionSetNode } from 'graphql';
+import { BreakerOpenError } from './subgraph-breaker.ts';
 
 /**
  * When a subgraph fetch fails as a whole (timeout, refused, breaker open), Apollo Gateway would
@@ -57,4 +59,29 @@ export function missingFields(document: DocumentNode, representations: unknown):
 
 export function pathOf(m: MissingField): (string | number)[] {
   return m.index === undefined ? [m.responseName] : ['_entities', m.index, m.responseName];
+}
+
+/** What the data source knows of a failed fetch, for classifying it. */
+export interface FailedFetch {
+  service: string;
+  /** Where in the client's response the missing data would have gone. */
+  path?: readonly (string | number)[];
+  requestId?: string;
+}
+
+/** Node's and make-fetch-happen's ways of saying the fetch ran out of time. */
+function timedOut(error: unknown): boolean {
+  const { type, name } = error as { type?: string; name?: string };
+  return name === 'AbortError' || name === 'TimeoutError' || type === 'aborted' || type === 'request-timeout' || type === 'body-timeout';
+}
+
+/** A failed fetch becomes one typed fault naming the subgraph, never its internals. */
+export function fetchFault(error: unknown, fetch: FailedFetch): GraphQLError {
+  const { service, path } = fetch;
+  const status = (error as { extensions?: { response?: { status?: number } } }).extensions?.response?.status;
+  if (error instanceof BreakerOpenError) return serviceFault('SERVICE_UNAVAILABLE', { service }, { circuit: 'open' }, { path });
+  if (timedOut(error)) return serviceFault('TIMEOUT', { service }, {}, { path });
+  // A 4xx from our own subgraph means the gateway sent something it should not have: our fault.
+  if (status !== undefined && status < 500 && status !== 429) return serviceFault('INTERNAL', { service }, { requestId: fetch.requestId }, { path });
+  return serviceFault('SERVICE_UNAVAILABLE', { service }, {}, { path });
 }

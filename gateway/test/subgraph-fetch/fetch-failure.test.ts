@@ -1,0 +1,36 @@
+import { INTERNAL_MESSAGE } from '@ecom/platform/errors';
+import { describe, expect, it } from 'vitest';
+import { fetchFault } from '../../src/subgraph-fetch/fetch-failure.ts';
+import { BreakerOpenError } from '../../src/subgraph-fetch/subgraph-breaker.ts';
+
+const fetch = { service: 'pricing', path: ['products', 'edges'], requestId: 'req-1' };
+const withStatus = (status: number) => Object.assign(new Error(`HTTP ${status}: internal detail`), { extensions: { response: { status } } });
+
+describe('fetchFault', () => {
+  it('an open breaker is SERVICE_UNAVAILABLE, marked circuit open', () => {
+    const fault = fetchFault(new BreakerOpenError('pricing'), fetch);
+    expect(fault.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', service: 'pricing', retryable: true, circuit: 'open' });
+    expect(fault.path).toEqual(['products', 'edges']);
+  });
+
+  it('a spent budget is a retryable TIMEOUT naming the subgraph', () => {
+    const aborted = Object.assign(new Error('aborted'), { name: 'TimeoutError' });
+    const fault = fetchFault(aborted, fetch);
+    expect(fault.extensions).toEqual({ code: 'TIMEOUT', service: 'pricing', retryable: true });
+    expect(fault.message).toBe('The pricing service did not answer in time. Retry shortly.');
+  });
+
+  it('a 4xx from our own subgraph is INTERNAL, not retryable, with the request id', () => {
+    const fault = fetchFault(withStatus(400), fetch);
+    expect(fault.extensions).toEqual({ code: 'INTERNAL', service: 'pricing', retryable: false, requestId: 'req-1' });
+    expect(fault.message).toBe(INTERNAL_MESSAGE);
+  });
+
+  it('a 5xx, a 429 or a refused connection is SERVICE_UNAVAILABLE, without the internals', () => {
+    for (const error of [withStatus(503), withStatus(429), new Error('connect ECONNREFUSED')]) {
+      const fault = fetchFault(error, fetch);
+      expect(fault.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', service: 'pricing', retryable: true });
+      expect(fault.message).not.toContain('internal detail');
+    }
+  });
+});
