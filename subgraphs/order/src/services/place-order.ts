@@ -8,7 +8,7 @@ import type { OrderContext } from '../context.ts';
 import { checkoutQuote, completeCheckout, type CheckoutQuote } from './cart-calls.ts';
 import { variantSnapshots } from './catalog-calls.ts';
 import { failpoint } from './failpoint.ts';
-import { completeLease, leased, viewOf } from './saga-support.ts';
+import { completeLease, openSaga, viewOf, type SagaStep } from './saga-support.ts';
 import type { CartEmpty, IdempotencyOutcome, Invalid, NotFound, PriceChanged, Unauthenticated } from './order-errors.ts';
 import { addressSnapshot, validatePlaceOrder, type PlaceOrderInput } from './order-input.ts';
 import { orderView, type OrderView } from './order-view.ts';
@@ -36,17 +36,12 @@ const sameMoney = (a: Money, b: Money) => a.amount === b.amount && a.currency ==
  * idempotency lease, so a retry after a crash at any point converges on the same single order.
  */
 export async function placeOrder(ctx: OrderContext, input: PlaceOrderInput): Promise<PlaceOrderResult> {
-  const userId = ctx.principal.userId;
-  if (!userId) return domainError('UnauthenticatedError', 'Sign in to place an order.');
-  const invalid = validatePlaceOrder(input);
-  if (invalid) return invalid;
-  const caller: Caller = { subgraphs: ctx.subgraphs, ctx };
-  return leased(ctx.db, { caller: `user:${userId}`, mutation: 'placeOrder', key: input.idempotencyKey, input: { ...input } }, (lease) =>
-    runPlaceOrder(ctx, caller, userId, input, lease),
+  return openSaga(ctx, { mutation: 'placeOrder', signIn: 'Sign in to place an order.', input, validate: validatePlaceOrder }, (step) =>
+    runPlaceOrder(ctx, step, input),
   );
 }
 
-async function runPlaceOrder(ctx: OrderContext, caller: Caller, userId: string, input: PlaceOrderInput, lease: Lease): Promise<Placed> {
+async function runPlaceOrder(ctx: OrderContext, { caller, userId, lease }: SagaStep, input: PlaceOrderInput): Promise<Placed> {
   const { db } = ctx;
   const orderId = `ord_${lease.seed}`;
   const existing = await orderById(db, orderId);
