@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import type { SubgraphName } from './env.ts';
+import type { SubgraphName } from './subgraph-names.ts';
 
 /**
  * Per-field time budgets. A batch that misses its budget settles every pending key with a typed
