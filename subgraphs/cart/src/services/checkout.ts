@@ -1,19 +1,10 @@
 import { invalidArgument } from '@ecom/platform/errors';
 import { withSiblingFaults } from '@ecom/platform/sibling-fault';
 import { bumpVersion, cartsByIds, checkoutOfOrder, deleteLines, linesOfCart, lockCart, recordCheckout, setLineQuantity } from '../db/carts.ts';
+import type { CheckoutQuote } from '../generated/resolvers-types.ts';
 import type { CartEnv } from './cart-env.ts';
-import { quoteCart, type CostBreakdown, type QuotedCartLine } from './cart-quote.ts';
+import { quoteCart } from './cart-quote.ts';
 import { toSnapshot } from './cart-snapshot.ts';
-
-export interface CheckoutQuote {
-  cartId: string;
-  ownerId: string | null;
-  version: number;
-  couponCode: string | null;
-  lines: QuotedCartLine[];
-  unpricedLineIds: string[];
-  cost: CostBreakdown;
-}
 
 /**
  * For the order saga: the open cart priced by the very computation behind Cart.cost. Ownership is

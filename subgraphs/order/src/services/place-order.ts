@@ -3,6 +3,8 @@ import type { Lease } from '@ecom/platform/idempotency';
 import { claimPlan, deletePlan, planOf } from '../db/checkout-plans.ts';
 import { appendEvent } from '../db/outbox.ts';
 import { insertOrder, orderById } from '../db/orders.ts';
+import type { CheckoutPlan } from '../db/json-columns.ts';
+import type { Money } from '../generated/resolvers-types.ts';
 import type { CheckoutPlanRow, OrderLineRow, OrderRow } from '../db/schema.ts';
 import type { OrderContext } from '../context.ts';
 import { checkoutQuote, completeCheckout, type CheckoutQuote } from './cart-calls.ts';
@@ -12,24 +14,13 @@ import { completeLease, openSaga, viewOf, type SagaStep } from './saga-support.t
 import type { CartEmpty, IdempotencyOutcome, Invalid, NotFound, PriceChanged, Unauthenticated } from './order-errors.ts';
 import { addressSnapshot, validatePlaceOrder, type PlaceOrderInput } from './order-input.ts';
 import { orderView, type OrderView } from './order-view.ts';
-import type { Caller, Money } from './sibling-calls.ts';
+import type { Caller } from './sibling-calls.ts';
 import { reserveStock, type InsufficientStock } from './stock-calls.ts';
-
-/** What one attempt decided before reserving; a retry of the same key reuses it verbatim. */
-interface CheckoutPlan {
-  cartId: string;
-  currency: string;
-  subtotal: number;
-  discount: number;
-  shipping: number;
-  total: number;
-  lines: { lineId: string; variantId: string; sku: string; title: string; quantity: number; unitPrice: number; lineTotal: number }[];
-}
 
 type Placed = OrderView | NotFound | CartEmpty | PriceChanged | InsufficientStock;
 export type PlaceOrderResult = Placed | Unauthenticated | Invalid | IdempotencyOutcome;
 
-const sameMoney = (a: Money, b: Money) => a.amount === b.amount && a.currency === b.currency;
+const sameMoney = (a: Money, b: Money): boolean => a.amount === b.amount && a.currency === b.currency;
 
 /**
  * The checkout saga. Every step is idempotent per order id, and the order id comes from the
@@ -55,12 +46,12 @@ async function runPlaceOrder(ctx: OrderContext, { caller, userId, lease }: SagaS
     planRow = await claimPlan(db, {
       orderId,
       userId,
-      plan: decided as unknown as Record<string, unknown>,
+      plan: decided,
       reservationExpiresAt: new Date(now.getTime() + ctx.settings.reservationTtlSeconds * 1000),
       createdAt: now,
     });
   }
-  const plan = planRow.plan as unknown as CheckoutPlan;
+  const plan = planRow.plan;
 
   const reserved = await reserveStock(caller, {
     orderId,
@@ -168,7 +159,7 @@ function unitsByVariant(plan: CheckoutPlan): { variantId: string; quantity: numb
 }
 
 function orderFromPlan(orderId: string, userId: string, input: PlaceOrderInput, planRow: CheckoutPlanRow, now: Date) {
-  const plan = planRow.plan as unknown as CheckoutPlan;
+  const plan = planRow.plan;
   const row: OrderRow = {
     id: orderId,
     userId,
