@@ -111,8 +111,8 @@ export interface StartedSubgraphs<N extends SubgraphName> {
 
 /**
  * The one in-process harness: boots the given subgraphs (each via startTestSubgraph, so on a fresh
- * database of its own) cross-wired through one shared URL map; a subgraph not given is down.
- * If any fails to boot, the ones that started are disposed and the error is thrown.
+ * database of its own), in the order given, cross-wired through one shared URL map; a subgraph not
+ * given is down. If any fails to boot, the ones that started are disposed and the error is thrown.
  */
 export async function startSubgraphs<N extends SubgraphName>(
   definitions: Record<N, AnyDefinition>,
@@ -120,9 +120,11 @@ export async function startSubgraphs<N extends SubgraphName>(
 ): Promise<StartedSubgraphs<N>> {
   const urls = Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, DEAD_URL])) as Record<SubgraphName, string>;
   const subgraphs = {} as Record<N, AnyTestSubgraph>;
-  const names = Object.keys(definitions) as N[];
-  const started = await Promise.allSettled(
-    names.map(async (name) => {
+  const dispose = () => Promise.all(Object.values<AnyTestSubgraph>(subgraphs).map((sg) => sg.dispose())).then(() => {});
+  // One after another, in the order given: several PGlite databases migrating and seeding at once
+  // in one process crowd a small machine.
+  try {
+    for (const name of Object.keys(definitions) as N[]) {
       const sg: AnyTestSubgraph = await startTestSubgraph(definitions[name], {
         subgraphUrls: urls,
         settings: options.settings?.[name] ?? {},
@@ -130,13 +132,10 @@ export async function startSubgraphs<N extends SubgraphName>(
       });
       subgraphs[name] = sg;
       urls[name] = sg.url;
-    }),
-  );
-  const dispose = () => Promise.all(Object.values<AnyTestSubgraph>(subgraphs).map((sg) => sg.dispose())).then(() => {});
-  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) {
+    }
+  } catch (err) {
     await dispose();
-    throw failed.reason;
+    throw err;
   }
   return { subgraphs, urls, dispose };
 }
