@@ -5,7 +5,8 @@ import { sdl as marketing } from '@ecom/marketing/sdl';
 import { sdl as order } from '@ecom/order/sdl';
 import { sdl as pricing } from '@ecom/pricing/sdl';
 import { sdl as product } from '@ecom/product/sdl';
-import { apiSdl, registeredDocuments, subgraphContextType } from './schema/src/codegen-sources.ts';
+import { fileURLToPath } from 'node:url';
+import { apiSdl, internalCallSources, registeredDocuments, subgraphContextType } from './schema/src/codegen-sources.ts';
 
 /**
  * Typed resolvers per subgraph, from its full working SDL (schema.graphql plus the platform
@@ -71,6 +72,18 @@ const config: CodegenConfig = {
           },
         ];
       }),
+    ),
+    // Calls between subgraphs: typed documents per caller and target, from the target's own SDL.
+    ...Object.fromEntries(
+      internalCallSources(subgraphs, fileURLToPath(new URL('.', import.meta.url))).map(({ caller, target, schema, documents }) => [
+        `subgraphs/${caller}/src/generated/${target}-calls.ts`,
+        {
+          schema,
+          documents,
+          plugins: [header(`schema/operations/internal/${caller}/${target} against subgraphs/${target}/src/sdl.ts`), 'typescript-operations', 'typed-document-node'],
+          config: { useTypeImports: true, enumsAsTypes: true, onlyOperationTypes: true, scalars: { _Any: '{ __typename: string; [field: string]: unknown }' } },
+        },
+      ]),
     ),
     'schema/generated/operations.ts': {
       schema: apiSdl(),

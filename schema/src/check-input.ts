@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { CheckInput } from './check.ts';
 import { workingSubgraphs } from './compose.ts';
+import { readInternalOperations } from './internal-operations.ts';
 import { readContractOperations, readManifest, readRegisteredOperations } from './operations.ts';
 import { defaultRegistry, readPublishedSubgraphs, readSupergraphAt, type RegistryPaths } from './registry.ts';
 
@@ -21,6 +22,7 @@ export function loadCheckInput(sources: CheckSources = {}): CheckInput {
     published: readPublishedSubgraphs(paths),
     ...(supergraphSdl ? { publishedSupergraph: supergraphSdl } : {}),
     operations,
+    internalOperations: readInternalOperations(paths),
     registry: {
       ...(supergraphSdl ? { supergraphSdl } : {}),
       // Importing operations is what publish is for, so the manifest is only held to the registry's own files.

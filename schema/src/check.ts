@@ -7,6 +7,7 @@ import type { LintFinding } from './lint-finding.ts';
 import { lintMutations } from './lint-mutations.ts';
 import { operationUsage } from './operation-usage.ts';
 import { buildManifest, operationLabel, type PersistedQueryManifest, type RegisteredOperation } from './operations.ts';
+import { internalLabel, subgraphCallSchema, type InternalOperation } from './internal-operations.ts';
 import { parseSubgraphs } from './subgraph-ast.ts';
 
 export interface CheckInput {
@@ -17,6 +18,8 @@ export interface CheckInput {
   /** Baseline when nothing is published per subgraph yet: the committed supergraph. */
   publishedSupergraph?: string;
   operations: RegisteredOperation[];
+  /** Calls between subgraphs, checked against each target's working SDL (@inaccessible fields included). */
+  internalOperations?: InternalOperation[];
   /** Registry files to hold to the working state (the CLI passes them; fixture checks do not). */
   registry?: { supergraphSdl?: string; manifest?: PersistedQueryManifest };
 }
@@ -36,7 +39,7 @@ export interface CheckReport {
   subgraphs: Record<string, SubgraphReport>;
   /** What no single subgraph explains: changes only the combination makes, registry drift. */
   graph: { composition: CompositionIssue[]; changes: ReportedChange[]; lint: LintFinding[]; registry: string[] };
-  operations: { registered: number; invalid: { operation: string; errors: string[] }[] };
+  operations: { registered: number; internal: number; invalid: { operation: string; errors: string[] }[] };
   failures: string[];
   warnings: string[];
   /** The composed working supergraph, when it composes (publish writes it). */
@@ -97,7 +100,7 @@ export async function runCheck(input: CheckInput): Promise<CheckReport> {
     baseline: baseline.kind,
     subgraphs,
     graph: { composition: [], changes: [], lint: [], registry: [] },
-    operations: { registered: input.operations.length, invalid: [] },
+    operations: { registered: input.operations.length, internal: input.internalOperations?.length ?? 0, invalid: [] },
     failures: [],
     warnings: [],
     changes: [],
@@ -148,6 +151,8 @@ export async function runCheck(input: CheckInput): Promise<CheckReport> {
     }
   }
 
+  checkInternalOperations(input, report);
+
   if (input.registry?.manifest && JSON.stringify(input.registry.manifest) !== JSON.stringify(buildManifest(input.operations))) {
     report.graph.registry.push('schema/operations/manifest.json does not match the registered operations: run `npm run schema:publish`.');
   }
@@ -161,4 +166,31 @@ export async function runCheck(input: CheckInput): Promise<CheckReport> {
 
   report.ok = report.failures.length === 0;
   return report;
+}
+
+/**
+ * A sibling call must still run against the subgraph it calls: a change to a field only siblings
+ * use (an @inaccessible one, invisible to the API diff) fails here, naming the call it breaks.
+ */
+function checkInternalOperations(input: CheckInput, report: CheckReport): void {
+  const schemas = new Map<string, GraphQLSchema | Error>();
+  const schemaOf = (target: string): GraphQLSchema | Error => {
+    if (!schemas.has(target)) {
+      const sdl = input.working[target];
+      try {
+        schemas.set(target, sdl === undefined ? new Error(`there is no subgraph ${target}`) : subgraphCallSchema(sdl));
+      } catch (err) {
+        schemas.set(target, err instanceof Error ? err : new Error(String(err)));
+      }
+    }
+    return schemas.get(target)!;
+  };
+  for (const op of input.internalOperations ?? []) {
+    const schema = schemaOf(op.target);
+    const errors = schema instanceof Error ? [schema.message] : validate(schema, op.document).map((e) => e.message);
+    if (errors.length === 0) continue;
+    const label = internalLabel(op);
+    report.operations.invalid.push({ operation: label, errors });
+    report.failures.push(`internal operation ${label} does not validate against ${op.target}'s working SDL: ${errors.join(' ')}`);
+  }
 }

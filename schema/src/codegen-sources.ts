@@ -1,7 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { printSchema, Supergraph } from '@apollo/federation-internals';
 import { Kind, print, type DefinitionNode } from 'graphql';
 import { readPublishedSupergraph } from './compose.ts';
+import { internalOperationsDir, subgraphCallSdl } from './internal-operations.ts';
 import { readRegisteredOperations } from './operations.ts';
 
 /** The client API schema as SDL: what the registered operations are typed against. */
@@ -38,4 +40,20 @@ export function subgraphContextType(name: string, srcDir: string): string {
   const contextFile = `${srcDir}/context.ts`;
   const hasContext = existsSync(contextFile) && new RegExp(`export (interface|type) ${contextName}\\b`).test(readFileSync(contextFile, 'utf8'));
   return hasContext ? `../context.ts#${contextName}` : '@ecom/platform/request-context#RequestContext';
+}
+
+/**
+ * The sibling calls to type: one entry per (caller, target) folder under operations/internal, with
+ * the target's callable SDL and the documents' glob (relative to `root`, where codegen runs).
+ */
+export function internalCallSources(sdls: Record<string, string>, root: string): { caller: string; target: string; schema: string; documents: string }[] {
+  const dir = internalOperationsDir();
+  const folders = (d: string) => (existsSync(d) ? readdirSync(d, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort() : []);
+  return folders(dir).flatMap((caller) =>
+    folders(join(dir, caller)).map((target) => {
+      const sdl = sdls[target];
+      if (sdl === undefined) throw new Error(`operations/internal/${caller}/${target}: there is no subgraph ${target}`);
+      return { caller, target, schema: subgraphCallSdl(sdl), documents: `${relative(root, join(dir, caller, target))}/*.graphql` };
+    }),
+  );
 }

@@ -132,4 +132,18 @@ describe('schema check against fixture changes', () => {
     expect(report.ok).toBe(false);
     expect(report.subgraphs['marketing']!.lint.map((f) => `${f.rule} ${f.coordinate}`)).toContain('entity-owner Badge');
   });
+  it("fails a change to an @inaccessible field a sibling call uses, naming the call", async () => {
+    const report = await check([{ subgraph: 'cart', from: '  couponCode: String @inaccessible\n', to: '' }]);
+    expect(report.ok).toBe(false);
+    // Invisible to the client API: no API change names it; the internal operation does.
+    expect(report.changes.filter((c) => c.verdict === 'fail')).toEqual([]);
+    expect(report.operations.invalid.map((o) => o.operation)).toEqual(['internal/order/cart/OrderCheckoutQuote']);
+    expect(report.failures.some((f) => f.includes('internal/order/cart/OrderCheckoutQuote') && f.includes('couponCode'))).toBe(true);
+  });
+
+  it('passes the registered sibling calls against the working SDLs', async () => {
+    const report = await runCheck(fixtureInput({ ...workingSubgraphs }));
+    expect(report.operations.internal).toBeGreaterThanOrEqual(10);
+    expect(report.operations.invalid).toEqual([]);
+  });
 });

@@ -1,4 +1,5 @@
 import { workingSubgraphs } from '../src/compose.ts';
+import { readInternalOperations } from '../src/internal-operations.ts';
 import { readRegisteredOperations } from '../src/operations.ts';
 import type { CheckInput } from '../src/check.ts';
 
@@ -17,5 +18,5 @@ export function editedSubgraphs(edits: { subgraph: string; from: string | RegExp
 
 /** Today's working SDLs as the published baseline, so each fixture checks exactly its own edit. */
 export function fixtureInput(working: Record<string, string>): CheckInput {
-  return { working, published: { ...workingSubgraphs }, operations: readRegisteredOperations() };
+  return { working, published: { ...workingSubgraphs }, operations: readRegisteredOperations(), internalOperations: readInternalOperations() };
 }

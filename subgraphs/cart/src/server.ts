@@ -19,7 +19,7 @@ export const cartSubgraph: SubgraphDefinition<typeof schema, CartContext> = {
   seed: seedCart,
   resolvers: { Query, Mutation, Cart, CartLine, ShopGroup },
   createContext,
-  background: (deps) => [startIdempotencySweeper(deps.db, schema.idempotencyKeys)],
+  background: (deps) => [startIdempotencySweeper(deps.db, schema.idempotencyKeys, deps.logger)],
 };
 
 export const createSubgraph = (config: SubgraphConfig) => bootSubgraph(cartSubgraph, config);

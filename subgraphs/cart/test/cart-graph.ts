@@ -1,21 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { demoProducts } from '@ecom/platform/demo-catalog';
-import { SUBGRAPH_NAMES, type SubgraphName } from '@ecom/platform/env';
-import type { SubgraphDefinition } from '@ecom/platform/subgraph-app';
-import { startTestSubgraph, type CallAs, type GraphQLResponse, type TestSubgraph } from '@ecom/platform/testing';
+import type { SubgraphName } from '@ecom/platform/env';
+import { DEAD_URL, startSubgraphs, type AnyTestSubgraph, type CallAs, type GraphQLResponse } from '@ecom/platform/testing';
 import { inventorySubgraph } from '@ecom/inventory/server';
 import { marketingSubgraph } from '@ecom/marketing/server';
 import { shippingRules } from '@ecom/pricing/db-schema';
 import { pricingSubgraph } from '@ecom/pricing/server';
+import type { Money } from '../src/generated/resolvers-types.ts';
 import { cartSubgraph } from '../src/server.ts';
 
-/** Nothing listens here: a sibling pointed at it is down. */
-export const DEAD_URL = 'http://127.0.0.1:9/graphql';
+export { DEAD_URL };
 
-type AnySubgraph = TestSubgraph<Record<string, unknown>>;
-// Each sibling has its own schema and context types; the harness only boots them.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyDefinition = SubgraphDefinition<any, any>;
+type AnySubgraph = AnyTestSubgraph;
 
 export interface CartGraph {
   cart: AnySubgraph;
@@ -29,24 +25,13 @@ export interface CartGraph {
 
 /** The cart next to the real siblings it calls, each on its own fresh database. */
 export async function startCartGraph(): Promise<CartGraph> {
-  const urls = Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, DEAD_URL])) as Record<SubgraphName, string>;
-  const started: AnySubgraph[] = [];
-  const boot = async (def: AnyDefinition) => {
-    const sg: AnySubgraph = await startTestSubgraph(def, { subgraphUrls: urls });
-    started.push(sg);
-    urls[sg.name] = sg.url;
-    return sg;
-  };
-  try {
-    const inventory = await boot(inventorySubgraph);
-    const pricing = await boot(pricingSubgraph);
-    const marketing = await boot(marketingSubgraph);
-    const cart = await boot(cartSubgraph);
-    return { cart, inventory, pricing, marketing, urls, dispose: () => Promise.all(started.map((s) => s.dispose())).then(() => {}) };
-  } catch (err) {
-    await Promise.all(started.map((s) => s.dispose()));
-    throw err;
-  }
+  const { subgraphs, urls, dispose } = await startSubgraphs({
+    inventory: inventorySubgraph,
+    pricing: pricingSubgraph,
+    marketing: marketingSubgraph,
+    cart: cartSubgraph,
+  });
+  return { ...subgraphs, urls, dispose };
 }
 
 export const CART_FIELDS = /* GraphQL */ `
@@ -70,11 +55,6 @@ const resultFields = (extras: string[]) => /* GraphQL */ `
 `;
 const STOCK = '... on InsufficientStockError { variantId available }';
 const VERSION = '... on VersionConflictError { currentVersion }';
-
-export interface Money {
-  amount: number;
-  currency: string;
-}
 
 export interface CartView {
   __typename: 'Cart';

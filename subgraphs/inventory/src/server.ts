@@ -24,7 +24,7 @@ export const inventorySubgraph: SubgraphDefinition<typeof schema, InventoryConte
     const settings = inventorySettings(deps.config.settings);
     return [
       startReservationSweeper(deps.db, deps.logger, settings.reservationSweepIntervalMs),
-      startIdempotencySweeper(deps.db, schema.idempotencyKeys, settings.idempotencySweepIntervalMs),
+      startIdempotencySweeper(deps.db, schema.idempotencyKeys, deps.logger, settings.idempotencySweepIntervalMs),
     ];
   },
 };

@@ -31,7 +31,7 @@ export const orderSubgraph: SubgraphDefinition<typeof schema, OrderContext> = {
       every(settings.outboxRelayIntervalMs, 'order outbox relay', deps.logger, async () => {
         await relayOutbox(deps, { batchSize: settings.outboxBatchSize, lastTried });
       }),
-      startIdempotencySweeper(deps.db, schema.idempotencyKeys),
+      startIdempotencySweeper(deps.db, schema.idempotencyKeys, deps.logger),
     ];
   },
 };

@@ -2,24 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { demoProducts } from '@ecom/platform/demo-catalog';
-import { SUBGRAPH_NAMES, type SubgraphName } from '@ecom/platform/env';
-import type { SubgraphDefinition } from '@ecom/platform/subgraph-app';
-import { startTestSubgraph, type CallAs, type TestSubgraph } from '@ecom/platform/testing';
+import type { SubgraphName } from '@ecom/platform/env';
+import { DEAD_URL, startSubgraphs, type AnyTestSubgraph, type CallAs, type TestSubgraph } from '@ecom/platform/testing';
 import { cartSubgraph } from '@ecom/cart/server';
 import { inventorySubgraph } from '@ecom/inventory/server';
 import { marketingSubgraph } from '@ecom/marketing/server';
 import { pricingSubgraph } from '@ecom/pricing/server';
 import { productSubgraph } from '@ecom/product/server';
 import type * as schema from '../src/db/schema.ts';
+import type { Money } from '../src/generated/resolvers-types.ts';
 import { orderSubgraph } from '../src/server.ts';
 
-/** Nothing listens here: a sibling pointed at it is down. */
-export const DEAD_URL = 'http://127.0.0.1:9/graphql';
+export { DEAD_URL };
 
-type AnySubgraph = TestSubgraph<Record<string, unknown>>;
-// Each sibling has its own schema and context types; the harness only boots them.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyDefinition = SubgraphDefinition<any, any>;
+type AnySubgraph = AnyTestSubgraph;
 
 export interface OrderGraph {
   order: TestSubgraph<typeof schema>;
@@ -34,31 +30,12 @@ export interface OrderGraph {
 
 /** The order subgraph next to every real sibling its saga calls (and theirs), each on a fresh database. */
 export async function startOrderGraph(settings: Record<string, unknown> = {}): Promise<OrderGraph> {
-  const urls = Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, DEAD_URL])) as Record<SubgraphName, string>;
-  const started: AnySubgraph[] = [];
-  const boot = async (def: AnyDefinition, extra: Record<string, unknown> = {}) => {
-    const sg: AnySubgraph = await startTestSubgraph(def, { subgraphUrls: urls, ...extra });
-    started.push(sg);
-    urls[sg.name] = sg.url;
-    return sg;
-  };
-  try {
-    await boot(productSubgraph);
-    await boot(pricingSubgraph);
-    await boot(marketingSubgraph);
-    const inventory = await boot(inventorySubgraph);
-    const cart = await boot(cartSubgraph);
-    const order = (await boot(orderSubgraph, { settings })) as unknown as TestSubgraph<typeof schema>;
-    return { order, cart, inventory, settings, urls, dispose: () => Promise.all(started.map((s) => s.dispose())).then(() => {}) };
-  } catch (err) {
-    await Promise.all(started.map((s) => s.dispose()));
-    throw err;
-  }
-}
-
-export interface Money {
-  amount: number;
-  currency: string;
+  const { subgraphs, urls, dispose } = await startSubgraphs(
+    { product: productSubgraph, pricing: pricingSubgraph, marketing: marketingSubgraph, inventory: inventorySubgraph, cart: cartSubgraph, order: orderSubgraph },
+    { settings: { order: settings } },
+  );
+  const order = subgraphs.order as unknown as TestSubgraph<typeof schema>;
+  return { order, cart: subgraphs.cart, inventory: subgraphs.inventory, settings, urls, dispose };
 }
 
 export interface OrderResult {

@@ -1,6 +1,6 @@
 import type { GraphQLError } from 'graphql';
 import { serviceFault } from './errors.ts';
-import type { SubgraphName } from './env.ts';
+import type { SubgraphName } from './subgraph-names.ts';
 
 /**
  * Per-field time budgets. A batch that misses its budget settles every pending key with a typed

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DEFAULT_FIELD_BUDGETS, parseFieldBudgets, type FieldBudgets } from './deadline.ts';
 import type { FaultInjection } from './fault-injection.ts';
+import { SUBGRAPH_NAMES, type SubgraphName } from './subgraph-names.ts';
 
 /**
  * The one place a package reads the environment. Every problem is listed at once, so a
@@ -23,8 +24,7 @@ export const booleanFlag = z.preprocess(
   z.boolean().optional(),
 );
 
-export const SUBGRAPH_NAMES = ['product', 'pricing', 'inventory', 'cart', 'order', 'marketing'] as const;
-export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
+export { SUBGRAPH_NAMES, type SubgraphName } from './subgraph-names.ts';
 export const SUBGRAPH_PORTS: Record<SubgraphName, number> = {
   product: 4001,
   pricing: 4002,

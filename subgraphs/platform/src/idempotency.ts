@@ -3,6 +3,8 @@ import { and, eq, lt, sql } from 'drizzle-orm';
 import { jsonb, primaryKey, text, timestamp, type PgSchema } from 'drizzle-orm/pg-core';
 import type { Db } from './db.ts';
 import { domainError, type DomainErrorResult } from './errors.ts';
+import type { Logger } from './logger.ts';
+import { every } from './periodic.ts';
 
 /**
  * Every mutation runs through here. A key is scoped to (caller, mutation); its row is the record of
@@ -264,14 +266,36 @@ export async function runWithLease<T extends Stored>(
   return after?.status === 'done' ? (after.response as T) : inProgress();
 }
 
-/** Deletes records past retention, in bounded batches. */
-export async function sweepIdempotencyKeys(db: AnyDb, table: IdempotencyTable, now = new Date()): Promise<number> {
-  const deleted = await db.delete(table).where(lt(table.expiresAt, now)).returning({ key: table.key });
-  return deleted.length;
+/** Rows one sweep statement deletes at most, so a backlog never becomes one long lock-holding statement. */
+export const SWEEP_BATCH_ROWS = 1_000;
+
+/** Deletes records past retention, `batchRows` per statement, until none is left; answers how many went. */
+export async function sweepIdempotencyKeys(db: AnyDb, table: IdempotencyTable, now = new Date(), batchRows = SWEEP_BATCH_ROWS): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const batch = db
+      .select({ scope: table.scope, key: table.key })
+      .from(table)
+      .where(lt(table.expiresAt, now))
+      .limit(batchRows);
+    const deleted = await db
+      .delete(table)
+      .where(sql`(${table.scope}, ${table.key}) in ${batch}`)
+      .returning({ key: table.key });
+    total += deleted.length;
+    if (deleted.length < batchRows) return total;
+  }
 }
 
-export function startIdempotencySweeper(db: AnyDb, table: IdempotencyTable, intervalMs = 10 * 60_000): { stop(): void } {
-  const timer = setInterval(() => void sweepIdempotencyKeys(db, table).catch(() => {}), intervalMs);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
+/** The sweep on the platform's periodic runner: one run at a time, failures logged, stop() waits for a run. */
+export function startIdempotencySweeper(
+  db: AnyDb,
+  table: IdempotencyTable,
+  logger: Logger,
+  intervalMs = 10 * 60_000,
+): { stop(): Promise<void> } {
+  return every(intervalMs, 'idempotency sweep', logger, async () => {
+    const swept = await sweepIdempotencyKeys(db, table);
+    if (swept > 0) logger.info({ swept }, 'idempotency sweep deleted expired keys');
+  });
 }

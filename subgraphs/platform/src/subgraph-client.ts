@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { GraphQLError } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print, type DocumentNode, type GraphQLError } from 'graphql';
 import { serviceFault } from './errors.ts';
 import type { SubgraphName } from './env.ts';
 import { signHeaders } from './gateway-credential.ts';
@@ -8,17 +9,26 @@ import type { RequestContext } from './request-context.ts';
 /**
  * Calls from one subgraph to another (the order saga, cart pricing). They go to the sibling
  * directly, signed like the gateway's own requests, carrying the caller's identity, request id
- * and what is left of the deadline.
+ * and what is left of the deadline. Each call is a registered document (schema/operations/internal)
+ * whose generated type fixes both the variables it takes and the data it answers.
  */
 export interface SubgraphClient {
-  request<T>(
+  request<TData, TVariables extends Record<string, unknown>>(
     target: SubgraphName,
-    query: string,
-    variables: Record<string, unknown>,
+    document: TypedDocumentNode<TData, TVariables>,
+    variables: TVariables,
     ctx: Pick<RequestContext, 'requestId' | 'principal' | 'deadline'>,
     options?: { timeoutMs?: number },
-  ): Promise<T>;
+  ): Promise<TData>;
 }
+
+/** Each document is printed once; the generated documents live as long as the process. */
+const printed = new WeakMap<DocumentNode, string>();
+const queryOf = (document: DocumentNode): string => {
+  let query = printed.get(document);
+  if (query === undefined) printed.set(document, (query = print(document)));
+  return query;
+};
 
 /** The sibling answered with errors, or not at all. */
 export class SubgraphCallError extends Error {
@@ -37,16 +47,16 @@ export class SubgraphCallError extends Error {
 
 export function createSubgraphClient(urls: Record<SubgraphName, string>, secret: string): SubgraphClient {
   return {
-    async request<T>(
+    async request<TData, TVariables extends Record<string, unknown>>(
       target: SubgraphName,
-      query: string,
-      variables: Record<string, unknown>,
+      document: TypedDocumentNode<TData, TVariables>,
+      variables: TVariables,
       ctx: Pick<RequestContext, 'requestId' | 'principal' | 'deadline'>,
       options: { timeoutMs?: number } = {},
-    ): Promise<T> {
+    ): Promise<TData> {
       const remaining = Math.max(1, ctx.deadline - Date.now());
       const timeoutMs = Math.min(options.timeoutMs ?? remaining, remaining);
-      const body = JSON.stringify({ query, variables });
+      const body = JSON.stringify({ query: queryOf(document), variables });
       const headers = signHeaders(secret, {
         requestId: ctx.requestId || randomUUID(),
         userId: ctx.principal.userId,
@@ -66,7 +76,7 @@ export function createSubgraphClient(urls: Record<SubgraphName, string>, secret:
         const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
         throw new SubgraphCallError(target, timedOut ? 'timed out' : String(err), timedOut ? 'timeout' : 'unavailable');
       }
-      const json = (await response.json().catch(() => null)) as { data?: T; errors?: { message: string }[] } | null;
+      const json = (await response.json().catch(() => null)) as { data?: TData; errors?: { message: string }[] } | null;
       if (!response.ok || !json || json.errors?.length || !json.data) {
         const detail = json?.errors?.map((e) => e.message).join('; ') ?? `HTTP ${response.status}`;
         throw new SubgraphCallError(target, detail, response.status >= 500 || !json ? 'unavailable' : 'error');

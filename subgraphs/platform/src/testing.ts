@@ -86,3 +86,56 @@ export async function startTestSubgraph<TSchema extends Record<string, unknown>,
     },
   };
 }
+
+// Each subgraph's definition is typed by its own db schema and context; the harness only boots them.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyDefinition = SubgraphDefinition<any, any>;
+export type AnyTestSubgraph = TestSubgraph<Record<string, unknown>>;
+
+/** Nothing listens here: a sibling pointed at it is down. */
+export const DEAD_URL = 'http://127.0.0.1:9/graphql';
+
+export interface StartSubgraphsOptions {
+  /** Settings per subgraph, as its env.ts would produce them: `{ order: { reservationTtlSeconds: 2 } }`. */
+  settings?: Partial<Record<SubgraphName, Record<string, unknown>>>;
+  /** Any other boot config per subgraph (faults, field budgets, onStatement, logger, ...). */
+  config?: Partial<Record<SubgraphName, Partial<SubgraphConfig>>>;
+}
+
+export interface StartedSubgraphs<N extends SubgraphName> {
+  subgraphs: Record<N, AnyTestSubgraph>;
+  /** What the subgraphs call each other at, read at request time: a test repoints one to take it down. */
+  urls: Record<SubgraphName, string>;
+  dispose(): Promise<void>;
+}
+
+/**
+ * The one in-process harness: boots the given subgraphs (each via startTestSubgraph, so on a fresh
+ * database of its own), in the order given, cross-wired through one shared URL map; a subgraph not
+ * given is down. If any fails to boot, the ones that started are disposed and the error is thrown.
+ */
+export async function startSubgraphs<N extends SubgraphName>(
+  definitions: Record<N, AnyDefinition>,
+  options: StartSubgraphsOptions = {},
+): Promise<StartedSubgraphs<N>> {
+  const urls = Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, DEAD_URL])) as Record<SubgraphName, string>;
+  const subgraphs = {} as Record<N, AnyTestSubgraph>;
+  const dispose = () => Promise.all(Object.values<AnyTestSubgraph>(subgraphs).map((sg) => sg.dispose())).then(() => {});
+  // One after another, in the order given: several PGlite databases migrating and seeding at once
+  // in one process crowd a small machine.
+  try {
+    for (const name of Object.keys(definitions) as N[]) {
+      const sg: AnyTestSubgraph = await startTestSubgraph(definitions[name], {
+        subgraphUrls: urls,
+        settings: options.settings?.[name] ?? {},
+        ...options.config?.[name],
+      });
+      subgraphs[name] = sg;
+      urls[name] = sg.url;
+    }
+  } catch (err) {
+    await dispose();
+    throw err;
+  }
+  return { subgraphs, urls, dispose };
+}

@@ -7,7 +7,8 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db.ts';
 import { testEnv } from '../src/env.ts';
-import { fingerprintOf, idempotencyKeysTable, runInTransaction, runWithLease, sweepIdempotencyKeys } from '../src/idempotency.ts';
+import { fingerprintOf, idempotencyKeysTable, runInTransaction, runWithLease, startIdempotencySweeper, sweepIdempotencyKeys } from '../src/idempotency.ts';
+import { createLogger } from '../src/logger.ts';
 import { createTestDatabase } from '../src/test-database.ts';
 
 const table = idempotencyKeysTable(pgSchema('idem'));
@@ -177,5 +178,31 @@ describe('fingerprints and retention', () => {
     await runInTransaction(db, table, request('old'), async () => ({ __typename: 'Thing' }));
     expect(await sweepIdempotencyKeys(db, table, new Date())).toBe(0);
     expect(await sweepIdempotencyKeys(db, table, new Date(Date.now() + 25 * 3600_000))).toBe(1);
+  });
+
+  it('sweeps a backlog in bounded batches until none is left', async () => {
+    for (let i = 0; i < 7; i++) await runInTransaction(db, table, request(`batch-${i}`), async () => ({ __typename: 'Thing' }));
+    const statements: string[] = [];
+    const counting = new Proxy(db, {
+      get: (target, prop, receiver) => {
+        if (prop === 'delete') statements.push('delete');
+        return Reflect.get(target, prop, receiver) as unknown;
+      },
+    });
+    expect(await sweepIdempotencyKeys(counting, table, new Date(Date.now() + 25 * 3600_000), 3)).toBe(7);
+    // 3 + 3 + 1: three bounded statements, the last one short.
+    expect(statements).toHaveLength(3);
+    expect(await sweepIdempotencyKeys(db, table, new Date(Date.now() + 25 * 3600_000), 3)).toBe(0);
+  });
+
+  it('runs the sweeper on the periodic runner and logs a failed run instead of swallowing it', async () => {
+    const logged: unknown[] = [];
+    const logger = createLogger('idempotency-test', 'silent');
+    logger.error = ((obj: unknown) => void logged.push(obj)) as typeof logger.error;
+    const broken = idempotencyKeysTable(pgSchema('no_such_schema'));
+    const sweeper = startIdempotencySweeper(db, broken, logger, 10);
+    await expect.poll(() => logged.length, { timeout: 2_000 }).toBeGreaterThan(0);
+    await sweeper.stop();
+    expect(logged[0]).toMatchObject({ task: 'idempotency sweep' });
   });
 });

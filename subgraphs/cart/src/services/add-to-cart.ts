@@ -1,3 +1,4 @@
+import { withSiblingFaults } from '@ecom/platform/sibling-fault';
 import { insertCart, insertLine, linesOfCart, lockCart, lockOpenCartOfUser, bumpVersion, setLineQuantity, type CartDb } from '../db/carts.ts';
 import type { CartRow } from '../db/schema.ts';
 import { allOrNothing } from './all-or-nothing.ts';
@@ -18,7 +19,6 @@ import {
 import { isVisibleTo, readSnapshot, type CartSnapshot } from './cart-snapshot.ts';
 import { newCartId, newLineId } from './ids.ts';
 import { idempotent, type IdempotencyOutcome } from './idempotent.ts';
-import { orFault } from './remote-fault.ts';
 import { availabilityOf } from './stock-check.ts';
 
 export interface AddToCartInput {
@@ -68,7 +68,7 @@ async function add(tx: CartDb, env: CartEnv, input: AddToCartInput): Promise<Add
   if (!existing && lines.length >= MAX_LINES_PER_CART) {
     return invalid('input.variantId', `A cart holds at most ${MAX_LINES_PER_CART} different items. Remove one before adding another.`);
   }
-  const available = (await orFault(availabilityOf(env.subgraphs, env, [input.variantId]))).get(input.variantId) ?? null;
+  const available = (await withSiblingFaults(availabilityOf(env.subgraphs, env, [input.variantId]))).get(input.variantId) ?? null;
   if (available === null) return notFound('variant');
   if (quantity > available) return insufficientStock(input.variantId, available);
 

@@ -1,4 +1,5 @@
 import { domainError, type DomainErrorResult } from '@ecom/platform/errors';
+import { withSiblingFaults } from '@ecom/platform/sibling-fault';
 import { bumpVersion, linesOfCart, lockCart, type CartDb } from '../db/carts.ts';
 import { allOrNothing } from './all-or-nothing.ts';
 import { callerScope } from './caller-scope.ts';
@@ -7,7 +8,6 @@ import { priceLines, quoteDiscounts } from './cart-quote.ts';
 import { checkId, invalid, notFound, type Invalid, type NotFound } from './cart-rules.ts';
 import { isVisibleTo, readSnapshot, type CartSnapshot } from './cart-snapshot.ts';
 import { idempotent, type IdempotencyOutcome } from './idempotent.ts';
-import { orFault } from './remote-fault.ts';
 
 export interface ApplyCouponInput {
   cartId: string;
@@ -39,8 +39,8 @@ async function apply(tx: CartDb, env: CartEnv, cartId: string, code: string): Pr
   const cart = await lockCart(tx, cartId);
   if (!cart || !isVisibleTo(cart, env.principal)) return notFound('cart');
   const lines = await linesOfCart(tx, cart.id);
-  const groups = lines.length > 0 ? (await orFault(priceLines(env.subgraphs, env, lines))).shopGroups : [];
-  const verdict = await orFault(
+  const groups = lines.length > 0 ? (await withSiblingFaults(priceLines(env.subgraphs, env, lines))).shopGroups : [];
+  const verdict = await withSiblingFaults(
     quoteDiscounts(
       env.subgraphs,
       env,

@@ -1,13 +1,11 @@
 import type { RequestContext } from '@ecom/platform/request-context';
 import type { SubgraphClient } from '@ecom/platform/subgraph-client';
+import type { Money } from '../generated/resolvers-types.ts';
+import { CartDiscountQuoteDocument, type CartDiscountQuoteQuery } from '../generated/marketing-calls.ts';
+import { CartPriceQuoteDocument, type CartPriceQuoteQuery } from '../generated/pricing-calls.ts';
 import type { CartSnapshotLine } from './cart-snapshot.ts';
 
 export const DEFAULT_CURRENCY = 'CNY';
-
-export interface Money {
-  amount: number;
-  currency: string;
-}
 
 export interface QuotedCartLine {
   lineId: string;
@@ -57,34 +55,9 @@ export interface QuoteInput {
 
 export type QuoteCaller = Pick<RequestContext, 'requestId' | 'principal' | 'deadline'>;
 
-const PRICE_QUOTE = /* GraphQL */ `
-  query CartPriceQuote($lines: [QuoteLineInput!]!) {
-    priceQuote(lines: $lines) {
-      lines { variantId shopId quantity unitPrice { amount currency } lineTotal { amount currency } }
-      shopGroups { shopId variantIds subtotal { amount currency } shipping { amount currency } }
-      missingVariantIds
-    }
-  }
-`;
-
-const DISCOUNT_QUOTE = /* GraphQL */ `
-  query CartDiscountQuote($input: DiscountQuoteInput!) {
-    discountQuote(input: $input) { currency total coupon applied { promotionId title amount } }
-  }
-`;
-
-interface PriceQuote {
-  lines: { variantId: string; shopId: string; quantity: number; unitPrice: Money; lineTotal: Money }[];
-  shopGroups: { shopId: string; variantIds: string[]; subtotal: Money; shipping: Money }[];
-  missingVariantIds: string[];
-}
-
-interface DiscountQuote {
-  currency: string;
-  total: number;
-  coupon: 'APPLIED' | 'INVALID' | null;
-  applied: { promotionId: string; title: string; amount: number }[];
-}
+/** Pricing's quote and marketing's discounts as the registered calls read them. */
+type PriceQuote = CartPriceQuoteQuery['priceQuote'];
+type DiscountQuote = CartDiscountQuoteQuery['discountQuote'];
 
 const money = (amount: number, currency: string): Money => ({ amount, currency });
 
@@ -94,9 +67,9 @@ export function emptyQuote(currency = DEFAULT_CURRENCY): CartQuote {
 }
 
 export async function priceLines(subgraphs: SubgraphClient, caller: QuoteCaller, lines: readonly CartSnapshotLine[]): Promise<PriceQuote> {
-  const data = await subgraphs.request<{ priceQuote: PriceQuote }>(
+  const data = await subgraphs.request(
     'pricing',
-    PRICE_QUOTE,
+    CartPriceQuoteDocument,
     { lines: lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })) },
     caller,
   );
@@ -109,7 +82,7 @@ export async function quoteDiscounts(
   shopGroups: { shopId: string; subtotal: number }[],
   couponCode: string | null,
 ): Promise<DiscountQuote> {
-  const data = await subgraphs.request<{ discountQuote: DiscountQuote }>('marketing', DISCOUNT_QUOTE, { input: { shopGroups, couponCode } }, caller);
+  const data = await subgraphs.request('marketing', CartDiscountQuoteDocument, { input: { shopGroups, couponCode } }, caller);
   return data.discountQuote;
 }
 

@@ -1,10 +1,10 @@
+import { withSiblingFaults } from '@ecom/platform/sibling-fault';
 import { openCartOfUser } from '../db/carts.ts';
 import type { CartRow } from '../db/schema.ts';
 import type { CartLoaders } from '../loaders.ts';
 import type { CartEnv } from './cart-env.ts';
 import type { CartQuote } from './cart-quote.ts';
 import { isVisibleTo, toSnapshot, type CartSnapshot, type CartSnapshotLine } from './cart-snapshot.ts';
-import { orFault } from './remote-fault.ts';
 
 type ReadEnv = CartEnv & { loaders: CartLoaders };
 
@@ -38,7 +38,7 @@ export async function linesOf(env: ReadEnv, cart: CartParent): Promise<CartSnaps
 export async function quoteOf(env: ReadEnv, cart: CartParent): Promise<CartQuote | null> {
   const lines = await linesOf(env, cart);
   try {
-    return await orFault(env.loaders.quote.load({ cartId: cart.id, lines, couponCode: cart.couponCode }));
+    return await withSiblingFaults(env.loaders.quote.load({ cartId: cart.id, lines, couponCode: cart.couponCode }));
   } catch (err) {
     if (env.loaders.reportedQuoteFailures.has(cart.id)) return null;
     env.loaders.reportedQuoteFailures.add(cart.id);

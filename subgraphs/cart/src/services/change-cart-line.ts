@@ -1,3 +1,4 @@
+import { withSiblingFaults } from '@ecom/platform/sibling-fault';
 import { bumpVersionIf, cartsByIds, deleteLines, lineOfCart, setLineQuantity, type CartDb } from '../db/carts.ts';
 import { allOrNothing } from './all-or-nothing.ts';
 import { callerScope } from './caller-scope.ts';
@@ -15,7 +16,6 @@ import {
 } from './cart-rules.ts';
 import { isVisibleTo, readSnapshot, type CartSnapshot } from './cart-snapshot.ts';
 import { idempotent, type IdempotencyOutcome } from './idempotent.ts';
-import { orFault } from './remote-fault.ts';
 import { availabilityOf } from './stock-check.ts';
 
 export interface UpdateCartLineInput {
@@ -67,7 +67,7 @@ async function change(tx: CartDb, env: CartEnv, input: RemoveCartLineInput, quan
   const line = await lineOfCart(tx, cart.id, input.lineId);
   if (!line) return notFound('line');
   if (quantity > 0) {
-    const available = (await orFault(availabilityOf(env.subgraphs, env, [line.variantId]))).get(line.variantId) ?? null;
+    const available = (await withSiblingFaults(availabilityOf(env.subgraphs, env, [line.variantId]))).get(line.variantId) ?? null;
     if (available === null) return notFound('variant');
     if (quantity > available) return insufficientStock(line.variantId, available);
   }

@@ -1,19 +1,10 @@
 import { invalidArgument } from '@ecom/platform/errors';
+import { withSiblingFaults } from '@ecom/platform/sibling-fault';
 import { bumpVersion, cartsByIds, checkoutOfOrder, deleteLines, linesOfCart, lockCart, recordCheckout, setLineQuantity } from '../db/carts.ts';
+import type { CheckoutQuote } from '../generated/resolvers-types.ts';
 import type { CartEnv } from './cart-env.ts';
-import { quoteCart, type CostBreakdown, type QuotedCartLine } from './cart-quote.ts';
+import { quoteCart } from './cart-quote.ts';
 import { toSnapshot } from './cart-snapshot.ts';
-import { orFault } from './remote-fault.ts';
-
-export interface CheckoutQuote {
-  cartId: string;
-  ownerId: string | null;
-  version: number;
-  couponCode: string | null;
-  lines: QuotedCartLine[];
-  unpricedLineIds: string[];
-  cost: CostBreakdown;
-}
 
 /**
  * For the order saga: the open cart priced by the very computation behind Cart.cost. Ownership is
@@ -23,7 +14,7 @@ export async function checkoutQuote(env: CartEnv, cartId: string): Promise<Check
   const [cart] = await cartsByIds(env.db, [cartId]);
   if (!cart || cart.status !== 'OPEN') return null;
   const snapshot = toSnapshot(cart, await linesOfCart(env.db, cart.id));
-  const quote = await orFault(quoteCart(env.subgraphs, env, snapshot));
+  const quote = await withSiblingFaults(quoteCart(env.subgraphs, env, snapshot));
   return {
     cartId: cart.id,
     ownerId: cart.ownerUserId,

@@ -1,4 +1,5 @@
 import { domainError, type DomainErrorResult } from '@ecom/platform/errors';
+import { withSiblingFaults } from '@ecom/platform/sibling-fault';
 import { bumpVersion, insertCart, insertLine, linesOfCart, lockCart, lockOpenCartOfUser, markMerged, setLineQuantity, type CartDb } from '../db/carts.ts';
 import { allOrNothing } from './all-or-nothing.ts';
 import { callerScope } from './caller-scope.ts';
@@ -7,7 +8,6 @@ import { checkId, MAX_LINE_QUANTITY, MAX_LINES_PER_CART, notFound, type Invalid,
 import { readSnapshot, type CartSnapshot } from './cart-snapshot.ts';
 import { newCartId, newLineId } from './ids.ts';
 import { idempotent, type IdempotencyOutcome } from './idempotent.ts';
-import { orFault } from './remote-fault.ts';
 import { availabilityOf } from './stock-check.ts';
 
 export interface MergeCartInput {
@@ -50,7 +50,7 @@ async function merge(tx: CartDb, env: CartEnv, userId: string, anonymousCartId: 
 
   const incoming = await linesOfCart(tx, anonymous.id);
   const present = await linesOfCart(tx, target.id);
-  const available = incoming.length > 0 ? await orFault(availabilityOf(env.subgraphs, env, incoming.map((l) => l.variantId))) : new Map();
+  const available = incoming.length > 0 ? await withSiblingFaults(availabilityOf(env.subgraphs, env, incoming.map((l) => l.variantId))) : new Map();
   const byVariant = new Map(present.map((l) => [l.variantId, l]));
   let lineCount = present.length;
 

@@ -1,11 +1,6 @@
 import type { SubgraphClient } from '@ecom/platform/subgraph-client';
+import { CartAvailabilityDocument } from '../generated/inventory-calls.ts';
 import type { QuoteCaller } from './cart-quote.ts';
-
-const AVAILABILITY = /* GraphQL */ `
-  query CartAvailability($representations: [_Any!]!) {
-    _entities(representations: $representations) { ... on Variant { id stock { available } } }
-  }
-`;
 
 /**
  * Units available per variant, from inventory; null for a variant inventory does not know (which
@@ -19,12 +14,15 @@ export async function availabilityOf(
   const ids = [...new Set(variantIds)];
   const result = new Map<string, number | null>();
   if (ids.length === 0) return result;
-  const data = await subgraphs.request<{ _entities: ({ id: string; stock: { available: number } | null } | null)[] }>(
+  const data = await subgraphs.request(
     'inventory',
-    AVAILABILITY,
+    CartAvailabilityDocument,
     { representations: ids.map((id) => ({ __typename: 'Variant', id })) },
     caller,
   );
-  ids.forEach((id, i) => result.set(id, data._entities[i]?.stock?.available ?? null));
+  ids.forEach((id, i) => {
+    const entity = data._entities[i];
+    result.set(id, entity && 'stock' in entity ? (entity.stock?.available ?? null) : null);
+  });
   return result;
 }

@@ -1,10 +1,9 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import type { OrderEventPayloads, OrderEventType } from './json-columns.ts';
 import type { OrderDb } from './orders.ts';
 import { outbox, type OutboxRow } from './schema.ts';
 
-export type OrderEventType = 'order.placed' | 'order.paid' | 'order.cancelled' | 'order.expired';
-
-export async function appendEvent(db: OrderDb, aggregateId: string, type: OrderEventType, payload: Record<string, unknown>, now: Date) {
+export async function appendEvent<T extends OrderEventType>(db: OrderDb, aggregateId: string, type: T, payload: OrderEventPayloads[T], now: Date) {
   await db.insert(outbox).values({ aggregateId, type, payload, createdAt: now });
 }
 

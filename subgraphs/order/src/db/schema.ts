@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigserial, check, index, integer, jsonb, pgSchema, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { idempotencyKeysTable } from '@ecom/platform/idempotency';
+import type { CheckoutPlan, OrderEventPayload, OrderEventType } from './json-columns.ts';
 
 export const order = pgSchema('order');
 
@@ -105,8 +106,8 @@ export const outbox = order.table(
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     aggregateId: text('aggregate_id').notNull(),
-    type: text('type').notNull(),
-    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    type: text('type').$type<OrderEventType>().notNull(),
+    payload: jsonb('payload').$type<OrderEventPayload>().notNull(),
     createdAt: at('created_at').notNull(),
     publishedAt: at('published_at'),
     attempts: integer('attempts').notNull().default(0),
@@ -125,7 +126,7 @@ export const checkoutPlans = order.table(
   {
     orderId: text('order_id').primaryKey(),
     userId: text('user_id').notNull(),
-    plan: jsonb('plan').$type<Record<string, unknown>>().notNull(),
+    plan: jsonb('plan').$type<CheckoutPlan>().notNull(),
     reservationExpiresAt: at('reservation_expires_at').notNull(),
     createdAt: at('created_at').notNull(),
   },

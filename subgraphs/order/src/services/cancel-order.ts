@@ -7,7 +7,7 @@ import { failpoint } from './failpoint.ts';
 import { validateCancelOrder, type CancelOrderInput } from './order-input.ts';
 import { markCancelled, refundIfCharged, settleCommittedPayment } from './order-settlement.ts';
 import { orderView, type OrderView } from './order-view.ts';
-import { completeLease, leased, viewOf } from './saga-support.ts';
+import { completeLease, openSaga, viewOf, type SagaStep } from './saga-support.ts';
 import type { IdempotencyOutcome, Invalid, InvalidState, NotFound, Unauthenticated } from './order-errors.ts';
 import type { Caller } from './sibling-calls.ts';
 import { releaseStock, restockOrder } from './stock-calls.ts';
@@ -32,17 +32,12 @@ const notCancellable = (status: OrderStatus) =>
  * then the sold units are restocked. Stock moves before the status, which changes last, guarded.
  */
 export async function cancelOrder(ctx: OrderContext, input: CancelOrderInput): Promise<CancelOrderResult> {
-  const userId = ctx.principal.userId;
-  if (!userId) return domainError('UnauthenticatedError', 'Sign in to cancel an order.');
-  const invalid = validateCancelOrder(input);
-  if (invalid) return invalid;
-  const caller: Caller = { subgraphs: ctx.subgraphs, ctx };
-  return leased(ctx.db, { caller: `user:${userId}`, mutation: 'cancelOrder', key: input.idempotencyKey, input: { ...input } }, (lease) =>
-    runCancelOrder(ctx, caller, userId, input, lease),
+  return openSaga(ctx, { mutation: 'cancelOrder', signIn: 'Sign in to cancel an order.', input, validate: validateCancelOrder }, (step) =>
+    runCancelOrder(ctx, step, input),
   );
 }
 
-async function runCancelOrder(ctx: OrderContext, caller: Caller, userId: string, input: CancelOrderInput, lease: Lease): Promise<Cancelled> {
+async function runCancelOrder(ctx: OrderContext, { caller, userId, lease }: SagaStep, input: CancelOrderInput): Promise<Cancelled> {
   const { db } = ctx;
   const reason = input.reason ?? null;
   let order = await orderById(db, input.orderId);

@@ -1,59 +1,24 @@
-import type { Caller, Money } from './sibling-calls.ts';
+import {
+  OrderCheckoutQuoteDocument,
+  OrderCompleteCheckoutDocument,
+  type OrderCheckoutQuoteQuery,
+  type OrderCompleteCheckoutMutationVariables,
+} from '../generated/cart-calls.ts';
+import type { Caller } from './sibling-calls.ts';
 
-export interface CheckoutQuote {
-  cartId: string;
-  ownerId: string | null;
-  version: number;
-  couponCode: string | null;
-  /** The purchasable lines; the cost covers exactly these. */
-  lines: { lineId: string; variantId: string; shopId: string; quantity: number; unitPrice: Money; lineTotal: Money }[];
-  /** Lines without a current price: not purchasable, left in the cart. */
-  unpricedLineIds: string[];
-  cost: { subtotal: Money; discount: Money; shipping: Money; total: Money };
-}
-
-const QUOTE = /* GraphQL */ `
-  query OrderCheckoutQuote($cartId: ID!) {
-    checkoutQuote(cartId: $cartId) {
-      cartId
-      ownerId
-      version
-      couponCode
-      lines {
-        lineId
-        variantId
-        shopId
-        quantity
-        unitPrice { amount currency }
-        lineTotal { amount currency }
-      }
-      unpricedLineIds
-      cost {
-        subtotal { amount currency }
-        discount { amount currency }
-        shipping { amount currency }
-        total { amount currency }
-      }
-    }
-  }
-`;
-
-const COMPLETE = /* GraphQL */ `
-  mutation OrderCompleteCheckout($input: CompleteCheckoutInput!) {
-    completeCheckout(input: $input) { cartId orderId }
-  }
-`;
+/**
+ * The cart's checkout quote as the registered call `OrderCheckoutQuote` reads it: the purchasable
+ * lines with exactly the cost they make, and the unpriced lines left in the cart.
+ */
+export type CheckoutQuote = NonNullable<OrderCheckoutQuoteQuery['checkoutQuote']>;
 
 /** The cart priced exactly as the buyer sees it; null for an unknown cart. */
 export async function checkoutQuote(caller: Caller, cartId: string): Promise<CheckoutQuote | null> {
-  const data = await caller.subgraphs.request<{ checkoutQuote: CheckoutQuote | null }>('cart', QUOTE, { cartId }, caller.ctx);
+  const data = await caller.subgraphs.request('cart', OrderCheckoutQuoteDocument, { cartId }, caller.ctx);
   return data.checkoutQuote;
 }
 
 /** Removes exactly the ordered lines from the cart; idempotent per order. */
-export async function completeCheckout(
-  caller: Caller,
-  input: { cartId: string; orderId: string; lines: { lineId: string; quantity: number }[] },
-): Promise<void> {
-  await caller.subgraphs.request('cart', COMPLETE, { input }, caller.ctx);
+export async function completeCheckout(caller: Caller, input: OrderCompleteCheckoutMutationVariables['input']): Promise<void> {
+  await caller.subgraphs.request('cart', OrderCompleteCheckoutDocument, { input }, caller.ctx);
 }

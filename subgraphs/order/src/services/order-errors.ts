@@ -1,5 +1,5 @@
 import type { DomainErrorResult } from '@ecom/platform/errors';
-import type { Money } from './sibling-calls.ts';
+import type { Money } from '../generated/resolvers-types.ts';
 
 /** The union members the order mutations answer with, each typed exactly (the resolvers check them against the SDL). */
 export type NotFound = DomainErrorResult<'NotFoundError'>;

@@ -1,5 +1,5 @@
 import type { AddressSnapshot, OrderLineRow, OrderRow, OrderStatus } from '../db/schema.ts';
-import type { Money } from './sibling-calls.ts';
+import type { Money } from '../generated/resolvers-types.ts';
 
 export interface OrderLineView {
   id: string;

@@ -12,13 +12,6 @@ export interface RelayDeps {
   logger: Logger;
 }
 
-interface PlacedPayload {
-  orderId: string;
-  userId: string;
-  cartId: string;
-  lines: { lineId: string; quantity: number }[];
-}
-
 /** After a failure an event waits 2^attempts seconds (at most a minute) before the next try. */
 const backoffMs = (attempts: number) => Math.min(60_000, 1_000 * 2 ** Math.max(0, attempts - 1));
 
@@ -56,7 +49,8 @@ export async function relayOutbox(deps: RelayDeps, options: { batchSize: number;
 }
 
 async function deliver(deps: RelayDeps, event: OutboxRow): Promise<void> {
-  if (event.type !== 'order.placed') return;
-  const p = event.payload as unknown as PlacedPayload;
+  const p = event.payload;
+  // Only a placed order has a cart to finish.
+  if (event.type !== 'order.placed' || !('cartId' in p)) return;
   await completeCheckout(backgroundCaller(deps.subgraphs, 'order-relay', p.userId), { cartId: p.cartId, orderId: p.orderId, lines: p.lines });
 }

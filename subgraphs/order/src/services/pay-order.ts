@@ -8,7 +8,7 @@ import { failpoint } from './failpoint.ts';
 import { validatePayOrder, type PayOrderInput } from './order-input.ts';
 import { markPaid, refundIfCharged } from './order-settlement.ts';
 import { orderView, type OrderView } from './order-view.ts';
-import { completeLease, leased, viewOf } from './saga-support.ts';
+import { completeLease, openSaga, viewOf, type SagaStep } from './saga-support.ts';
 import type { IdempotencyOutcome, Invalid, InvalidState, NotFound, PaymentDeclined, Unauthenticated } from './order-errors.ts';
 import type { Caller } from './sibling-calls.ts';
 import { commitStock } from './stock-calls.ts';
@@ -27,17 +27,12 @@ const approves = (token: string) => !token.startsWith('tok_decline');
  * behind it: if this saga dies after the commit, whoever finds the order next can finish it as paid.
  */
 export async function payOrder(ctx: OrderContext, input: PayOrderInput): Promise<PayOrderResult> {
-  const userId = ctx.principal.userId;
-  if (!userId) return domainError('UnauthenticatedError', 'Sign in to pay for an order.');
-  const invalid = validatePayOrder(input);
-  if (invalid) return invalid;
-  const caller: Caller = { subgraphs: ctx.subgraphs, ctx };
-  return leased(ctx.db, { caller: `user:${userId}`, mutation: 'payOrder', key: input.idempotencyKey, input: { ...input } }, (lease) =>
-    runPayOrder(ctx, caller, userId, input, lease),
+  return openSaga(ctx, { mutation: 'payOrder', signIn: 'Sign in to pay for an order.', input, validate: validatePayOrder }, (step) =>
+    runPayOrder(ctx, step, input),
   );
 }
 
-async function runPayOrder(ctx: OrderContext, caller: Caller, userId: string, input: PayOrderInput, lease: Lease): Promise<Paid> {
+async function runPayOrder(ctx: OrderContext, { caller, userId, lease }: SagaStep, input: PayOrderInput): Promise<Paid> {
   const { db } = ctx;
   const paymentId = `pay_${lease.seed}`;
   const order = await orderById(db, input.orderId);

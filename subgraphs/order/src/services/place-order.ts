@@ -3,50 +3,36 @@ import type { Lease } from '@ecom/platform/idempotency';
 import { claimPlan, deletePlan, planOf } from '../db/checkout-plans.ts';
 import { appendEvent } from '../db/outbox.ts';
 import { insertOrder, orderById } from '../db/orders.ts';
+import type { CheckoutPlan } from '../db/json-columns.ts';
+import type { Money } from '../generated/resolvers-types.ts';
 import type { CheckoutPlanRow, OrderLineRow, OrderRow } from '../db/schema.ts';
 import type { OrderContext } from '../context.ts';
 import { checkoutQuote, completeCheckout, type CheckoutQuote } from './cart-calls.ts';
 import { variantSnapshots } from './catalog-calls.ts';
 import { failpoint } from './failpoint.ts';
-import { completeLease, leased, viewOf } from './saga-support.ts';
+import { completeLease, openSaga, viewOf, type SagaStep } from './saga-support.ts';
 import type { CartEmpty, IdempotencyOutcome, Invalid, NotFound, PriceChanged, Unauthenticated } from './order-errors.ts';
 import { addressSnapshot, validatePlaceOrder, type PlaceOrderInput } from './order-input.ts';
 import { orderView, type OrderView } from './order-view.ts';
-import type { Caller, Money } from './sibling-calls.ts';
+import type { Caller } from './sibling-calls.ts';
 import { reserveStock, type InsufficientStock } from './stock-calls.ts';
-
-/** What one attempt decided before reserving; a retry of the same key reuses it verbatim. */
-interface CheckoutPlan {
-  cartId: string;
-  currency: string;
-  subtotal: number;
-  discount: number;
-  shipping: number;
-  total: number;
-  lines: { lineId: string; variantId: string; sku: string; title: string; quantity: number; unitPrice: number; lineTotal: number }[];
-}
 
 type Placed = OrderView | NotFound | CartEmpty | PriceChanged | InsufficientStock;
 export type PlaceOrderResult = Placed | Unauthenticated | Invalid | IdempotencyOutcome;
 
-const sameMoney = (a: Money, b: Money) => a.amount === b.amount && a.currency === b.currency;
+const sameMoney = (a: Money, b: Money): boolean => a.amount === b.amount && a.currency === b.currency;
 
 /**
  * The checkout saga. Every step is idempotent per order id, and the order id comes from the
  * idempotency lease, so a retry after a crash at any point converges on the same single order.
  */
 export async function placeOrder(ctx: OrderContext, input: PlaceOrderInput): Promise<PlaceOrderResult> {
-  const userId = ctx.principal.userId;
-  if (!userId) return domainError('UnauthenticatedError', 'Sign in to place an order.');
-  const invalid = validatePlaceOrder(input);
-  if (invalid) return invalid;
-  const caller: Caller = { subgraphs: ctx.subgraphs, ctx };
-  return leased(ctx.db, { caller: `user:${userId}`, mutation: 'placeOrder', key: input.idempotencyKey, input: { ...input } }, (lease) =>
-    runPlaceOrder(ctx, caller, userId, input, lease),
+  return openSaga(ctx, { mutation: 'placeOrder', signIn: 'Sign in to place an order.', input, validate: validatePlaceOrder }, (step) =>
+    runPlaceOrder(ctx, step, input),
   );
 }
 
-async function runPlaceOrder(ctx: OrderContext, caller: Caller, userId: string, input: PlaceOrderInput, lease: Lease): Promise<Placed> {
+async function runPlaceOrder(ctx: OrderContext, { caller, userId, lease }: SagaStep, input: PlaceOrderInput): Promise<Placed> {
   const { db } = ctx;
   const orderId = `ord_${lease.seed}`;
   const existing = await orderById(db, orderId);
@@ -60,12 +46,12 @@ async function runPlaceOrder(ctx: OrderContext, caller: Caller, userId: string, 
     planRow = await claimPlan(db, {
       orderId,
       userId,
-      plan: decided as unknown as Record<string, unknown>,
+      plan: decided,
       reservationExpiresAt: new Date(now.getTime() + ctx.settings.reservationTtlSeconds * 1000),
       createdAt: now,
     });
   }
-  const plan = planRow.plan as unknown as CheckoutPlan;
+  const plan = planRow.plan;
 
   const reserved = await reserveStock(caller, {
     orderId,
@@ -173,7 +159,7 @@ function unitsByVariant(plan: CheckoutPlan): { variantId: string; quantity: numb
 }
 
 function orderFromPlan(orderId: string, userId: string, input: PlaceOrderInput, planRow: CheckoutPlanRow, now: Date) {
-  const plan = planRow.plan as unknown as CheckoutPlan;
+  const plan = planRow.plan;
   const row: OrderRow = {
     id: orderId,
     userId,

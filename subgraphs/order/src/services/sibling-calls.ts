@@ -15,8 +15,3 @@ export function backgroundCaller(subgraphs: SubgraphClient, label: string, userI
     ctx: { requestId: `${label}-${randomUUID()}`, principal: { userId, roles: [] }, deadline: Date.now() + budgetMs },
   };
 }
-
-export interface Money {
-  amount: number;
-  currency: string;
-}

@@ -1,6 +1,3 @@
-export interface Money {
-  amount: number;
-  currency: string;
-}
+import type { Money } from '../generated/resolvers-types.ts';
 
 export const money = (amount: number, currency: string): Money => ({ amount, currency });

@@ -1,6 +1,7 @@
 import { fault, invalidArgument } from '@ecom/platform/errors';
 import { currentPricesOfVariants, shippingRulesOfShops, type PricingDb } from '../db/prices.ts';
-import { money, type Money } from './money.ts';
+import type { PriceQuote, QuotedLine, QuotedShopGroup } from '../generated/resolvers-types.ts';
+import { money } from './money.ts';
 
 export const MIN_QUANTITY = 1;
 export const MAX_QUANTITY = 999;
@@ -11,27 +12,6 @@ const MAX_AMOUNT = 2_147_483_647;
 export interface QuoteLineInput {
   variantId: string;
   quantity: number;
-}
-
-export interface QuotedLine {
-  variantId: string;
-  shopId: string;
-  quantity: number;
-  unitPrice: Money;
-  lineTotal: Money;
-}
-
-export interface QuotedShopGroup {
-  shopId: string;
-  variantIds: string[];
-  subtotal: Money;
-  shipping: Money;
-}
-
-export interface PriceQuote {
-  lines: QuotedLine[];
-  shopGroups: QuotedShopGroup[];
-  missingVariantIds: string[];
 }
 
 /**

@@ -29,7 +29,7 @@ export const products = product.table(
       .notNull()
       .references(() => shops.id),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
-    /** Units sold, for BEST_SELLING; fed from paid orders. */
+    /** Units sold, the BEST_SELLING sort key; seeded (see README, "Left for later"). */
     unitsSold: integer('units_sold').notNull().default(0),
   },
   (t) => [
