@@ -25,8 +25,10 @@ export interface SupervisedGraph {
   /** The gateway's /graphql endpoint. */
   url: string;
   subgraphUrls: Record<SubgraphName, string>;
-  /** Everything `npm start` printed so far (pm2's own lines and every process's logs). */
-  output(): string;
+  /** What `npm start` printed (pm2's own lines and every process's logs): all of it, or since `mark()`. */
+  output(since?: number): string;
+  /** A position in the output, for `output(since)`. */
+  mark(): number;
   token(sub: string): Promise<string>;
   /** POSTs to the gateway; throws only when the gateway itself cannot be reached. */
   request<T>(query: string, variables?: Record<string, unknown>, token?: string): Promise<{ status: number; body: GraphQLBody<T> }>;
@@ -110,12 +112,23 @@ export async function startSupervisedGraph(readyTimeoutMs: number): Promise<Supe
       JWT_SECRET: jwtSecret,
       GATEWAY_SECRET: randomBytes(24).toString('hex'),
       LOG_LEVEL: 'warn',
+      // Reads keep their fields on a loaded test machine (as in support/graph.ts): only the killed
+      // subgraph may fail one.
+      QUERY_DEADLINE_MS: '30000',
+      SUBGRAPH_TIMEOUT_MS: '30000',
+      FIELD_BUDGET_MS: '10000',
       NODE_ENV: 'development',
     },
   });
+  // The last 2 MB, and how much came before them.
   let output = '';
+  let dropped = 0;
   const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-200_000);
+    output += chunk.toString();
+    if (output.length > 2_000_000) {
+      dropped += output.length - 1_000_000;
+      output = output.slice(-1_000_000);
+    }
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
@@ -132,7 +145,8 @@ export async function startSupervisedGraph(readyTimeoutMs: number): Promise<Supe
   const graph: SupervisedGraph = {
     url: `http://127.0.0.1:${gatewayPort}/graphql`,
     subgraphUrls,
-    output: () => output,
+    output: (since = 0) => output.slice(Math.max(0, since - dropped)),
+    mark: () => dropped + output.length,
     token: (sub) => mintToken(jwtSecret, sub),
     async request<T>(query: string, variables: Record<string, unknown> = {}, token?: string) {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
