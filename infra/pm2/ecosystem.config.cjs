@@ -55,8 +55,7 @@ const apps = workspaces.flatMap((dir) => {
       // subgraphs alike) before pm2 sends SIGKILL.
       kill_signal: 'SIGINT',
       kill_timeout: 12_000,
-      // Logs (also streamed to the terminal): $PM2_HOME/logs/<name>-out.log and <name>-error.log.
-      merge_logs: true,
+      // Logs stream to the terminal and to $PM2_HOME/logs/<name>-out.log and <name>-error.log.
     },
   ];
 });

@@ -47,10 +47,11 @@ async function stockOf(variantId: string): Promise<StockLevel> {
   return res.body.data!.stockLevel;
 }
 
-/** Every answer the gateway gave during a test, and every time it gave none. */
+/** Every answer the gateway gave during a test, every time it gave none, and what is on the wire now. */
 interface Observed {
   codes: string[];
   unreachable: string[];
+  inFlight: Record<string, number>;
 }
 
 type Step = 'add' | 'place' | 'pay' | 'done';
@@ -100,12 +101,15 @@ async function advance(c: Checkout, seen: Observed): Promise<void> {
   while (c.step !== 'done') {
     const [op, input] = nextRequest(c);
     let answer: Awaited<ReturnType<typeof graph.request<Record<string, Result>>>>;
+    seen.inFlight[op] = (seen.inFlight[op] ?? 0) + 1;
     try {
       answer = await graph.request<Record<string, Result>>(OPS[op], { input }, c.token);
     } catch (err) {
       seen.unreachable.push(`${op}: ${String(err)}`);
       c.failures.push(`${op}: no answer`);
       return;
+    } finally {
+      seen.inFlight[op]! -= 1;
     }
     const result = answer.body.data ? Object.values(answer.body.data)[0] : null;
     for (const e of answer.body.errors ?? []) seen.codes.push(String(e.extensions?.code));
@@ -158,7 +162,7 @@ describe('npm start under kill -9', () => {
 
       // Shoppers check out one after another until the kill interrupts one of theirs: that
       // checkout, in flight when the process died, waits with its keys for the retry below.
-      const seen: Observed = { codes: [], unreachable: [] };
+      const seen: Observed = { codes: [], unreachable: [], inFlight: {} };
       const checkouts: Checkout[] = [];
       let completed = 0;
       let chaosOver = false;
@@ -178,9 +182,15 @@ describe('npm start under kill -9', () => {
         clientFailed = true; // awaited below; a client's failure must not go unhandled meanwhile
       });
 
-      // Kill it in the middle of the traffic.
+      // Kill it in the middle of the traffic: once checkouts have gone through, while a placeOrder or
+      // payOrder (the saga both order and inventory take part in) is on its way.
+      const sagaInFlight = () => (seen.inFlight.placeOrder ?? 0) + (seen.inFlight.payOrder ?? 0);
       await until(async () => completed >= CLIENTS || clientFailed, 120_000, 'the first checkouts');
+      const waitUntil = Date.now() + 60_000;
+      while (sagaInFlight() === 0 && !clientFailed && Date.now() < waitUntil) await new Promise((r) => setTimeout(r, 5));
       expect(clientFailed, 'a client failed before the kill').toBe(false);
+      const sagasInFlightAtKill = sagaInFlight();
+      expect(sagasInFlightAtKill).toBeGreaterThan(0);
       const killedAt = Date.now();
       process.kill(target.pid, 'SIGKILL');
 
@@ -253,7 +263,8 @@ describe('npm start under kill -9', () => {
         expect(await stockOf(v), `variant ${v}`).toEqual({ onHand: start.onHand - sold, reserved: start.reserved, available: start.available - sold });
       }
       console.info(
-        `[supervised ${victim}] ${checkouts.length} checkouts, ${interrupted.length} interrupted and retried; ` +
+        `[supervised ${victim}] ${checkouts.length} checkouts, ${sagasInFlightAtKill} placeOrder/payOrder in flight at the kill, ` +
+          `${interrupted.length} interrupted and retried; ` +
           `down ${downForMs} ms (${probedWhileDown} typed answers meanwhile)`,
       );
     },
