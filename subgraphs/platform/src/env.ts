@@ -44,6 +44,16 @@ export function subgraphUrlsFrom(source: NodeJS.ProcessEnv = process.env): Recor
   return urls;
 }
 
+/**
+ * The port a subgraph listens on: the one in its own `SUBGRAPH_URL_<NAME>`, so that one variable says
+ * both where it is reached and where it listens (a whole graph on other ports needs nothing else),
+ * else the contract's default.
+ */
+export function subgraphPortFrom(name: SubgraphName, source: NodeJS.ProcessEnv = process.env): number {
+  const { port } = new URL(subgraphUrlsFrom(source)[name]);
+  return port === '' ? SUBGRAPH_PORTS[name] : Number(port);
+}
+
 /** The repository root: `.data/` and other relative paths resolve from here, whatever the cwd. */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 

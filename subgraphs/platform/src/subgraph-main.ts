@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
-import { faultsFrom, fieldBudgetsFrom, gatewaySecretFrom, parseEnv, platformEnvShape, REPO_ROOT, SUBGRAPH_PORTS, subgraphUrlsFrom } from './env.ts';
+import { faultsFrom, fieldBudgetsFrom, gatewaySecretFrom, parseEnv, platformEnvShape, REPO_ROOT, subgraphPortFrom, subgraphUrlsFrom } from './env.ts';
 import { createLogger } from './logger.ts';
 import type { RequestContext } from './request-context.ts';
 import { bootSubgraph, type SubgraphDefinition } from './subgraph-app.ts';
 
 /**
- * What a subgraph's src/index.ts runs: read the environment, boot, listen on the contract's port,
- * and drain on SIGTERM/SIGINT.
+ * What a subgraph's src/index.ts runs: read the environment, boot, listen on the port of its own
+ * `SUBGRAPH_URL_<NAME>` (else the contract's), and drain on SIGTERM/SIGINT.
  */
 export async function runSubgraph<TSchema extends Record<string, unknown>, TContext extends RequestContext>(
   def: SubgraphDefinition<TSchema, TContext>,
@@ -25,12 +25,17 @@ export async function runSubgraph<TSchema extends Record<string, unknown>, TCont
     fieldBudgets: fieldBudgetsFrom(env),
     faults: faultsFrom(env),
   });
-  await booted.listen(SUBGRAPH_PORTS[def.name]);
+  await booted.listen(subgraphPortFrom(def.name));
+  // `on`, not `once`: a second signal (Ctrl-C pressed twice, or relayed by a supervisor as well as
+  // the terminal) must not kill the drain half way.
+  let draining = false;
   const shutdown = async (signal: string) => {
+    if (draining) return;
+    draining = true;
     logger.info({ signal }, 'shutting down');
     await booted.close();
     process.exit(0);
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
