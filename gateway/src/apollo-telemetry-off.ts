@@ -4,4 +4,5 @@
  * phone home or touch the network beyond its own subgraphs; our telemetry goes through
  * @opentelemetry/api. Set here, not in env.ts, because it is a fixed policy, not a setting.
  */
+// eslint-disable-next-line no-process-env -- a write, not a setting read: @apollo/gateway reads this variable itself.
 process.env.APOLLO_TELEMETRY_DISABLED = 'true';

@@ -4,7 +4,7 @@ import { signHeaders } from '@ecom/platform/gateway-credential';
 import type { Logger } from '@ecom/platform/logger';
 import { HEADERS, type RequestContext } from '@ecom/platform/request-context';
 import { GraphQLError, type DocumentNode, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
-import { missingFields, pathOf } from './fetch-failure.ts';
+import { missingFields, pathOf, type MissingField } from './fetch-failure.ts';
 import { BreakerOpenError, createSubgraphBreaker, type BreakerSettings } from './subgraph-breaker.ts';
 import type { StaleValues } from './stale-values.ts';
 
@@ -46,9 +46,9 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RequestContext> {
     // not make-fetch-happen's `timeout`: that one is part of its agent cache key, so every distinct
     // budget would get a fresh agent and no connection would ever be reused.
     this.fetcher = (url, init) => {
-      const budget = Number(init?.headers && (init.headers as Record<string, string>)[HEADERS.deadline]);
+      const budget = Number(init?.headers && init.headers[HEADERS.deadline]);
       const signal = AbortSignal.timeout(Number.isFinite(budget) && budget > 0 ? budget : options.defaultBudgetMs);
-      return base(url, { ...init, signal } as typeof init);
+      return base(url, { ...init, signal });
     };
   }
 
@@ -104,7 +104,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RequestContext> {
     representations: unknown[] | undefined,
   ): Promise<GatewayGraphQLResponse> {
     const fields = missingFields(document, representations);
-    const stale = this.options.stale && representations ? await this.options.stale.recall(fields, representations) : new Map();
+    const stale = this.options.stale && representations ? await this.options.stale.recall(fields, representations) : new Map<MissingField, unknown>();
     const errors: GraphQLFormattedError[] = fields.map((m) => ({
       message: stale.has(m) ? `${fault.message} The last known value is shown.` : fault.message,
       path: pathOf(m),
