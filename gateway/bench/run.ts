@@ -9,9 +9,10 @@ import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import autocannon from 'autocannon';
 import { operation } from '../test/support/operations.ts';
+import { benchEnv, graphProcessEnv } from './env.ts';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const SECONDS = benchEnv.BENCH_SECONDS;
+const CONNECTIONS = benchEnv.BENCH_CONNECTIONS;
 const LISTING = JSON.stringify({ query: operation('web/CategoryListing'), variables: { first: 48 } });
 
 interface Started {
@@ -22,11 +23,11 @@ interface Started {
 function startGraphProcess(stalled: string): Promise<Started> {
   const child = spawn(process.execPath, ['--import', 'tsx', new URL('./graph-process.ts', import.meta.url).pathname, stalled], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, DATABASE_URL: '', REDIS_URL: '' },
+    env: graphProcessEnv(),
   });
   return new Promise((resolve, reject) => {
     let buffered = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();
       const match = /READY (\S+)/.exec(buffered);
       if (match) resolve({ child, url: match[1]! });
@@ -102,7 +103,7 @@ async function scenario(stalled: string) {
   }
 }
 
-const stalledName = process.env.BENCH_STALLED ?? 'pricing';
+const stalledName = benchEnv.BENCH_STALLED;
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ${SECONDS}s × ${CONNECTIONS} connections per scenario`);
 const healthy = await scenario('none');
 const degraded = await scenario(stalledName);

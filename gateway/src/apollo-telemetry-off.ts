@@ -5,4 +5,5 @@
  * today: what it reports is its pino logs. Set here, not in env.ts, because it is a fixed policy,
  * not a setting.
  */
+// eslint-disable-next-line no-process-env -- a write, not a setting read: @apollo/gateway reads this variable itself.
 process.env.APOLLO_TELEMETRY_DISABLED = 'true';

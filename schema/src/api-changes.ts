@@ -66,7 +66,7 @@ export function reportChanges(
     const operations = usage.filter(({ used }) => coordinates.some((c) => used.has(c))).map(({ op }) => operationLabel(op));
     const verdict = level !== 'breaking' ? 'ok' : operations.length > 0 ? 'fail' : 'warn';
     return {
-      type: change.type,
+      type: change.type as string,
       level,
       message: change.message,
       ...(change.path ? { path: change.path } : {}),

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { invocationDir } from './env.ts';
 
 export interface RegistryCliArgs {
   json?: string;
@@ -10,7 +11,7 @@ export interface RegistryCliArgs {
  * `--json <file>` and `--operations-from <dir>`. Paths are relative to where the person typed the
  * command: npm runs the workspace script inside schema/ but records the original directory in INIT_CWD.
  */
-export function parseRegistryArgs(argv: string[], cwd: string = process.env['INIT_CWD'] ?? process.cwd()): RegistryCliArgs {
+export function parseRegistryArgs(argv: string[], cwd: string = invocationDir()): RegistryCliArgs {
   const { values } = parseArgs({
     args: argv,
     options: { json: { type: 'string' }, 'operations-from': { type: 'string' } },

@@ -1,17 +1,15 @@
-import { Kind, parse, type DocumentNode, type EnumTypeDefinitionNode, type EnumTypeExtensionNode } from 'graphql';
+import { Kind, parse, type DocumentNode } from 'graphql';
 import type { LintFinding } from './lint-finding.ts';
-
-type EnumNode = EnumTypeDefinitionNode | EnumTypeExtensionNode;
 
 /** Enum values by enum, from any SDL; federation's own join__/link__ enums are left out. */
 function enumValues(doc: DocumentNode): Map<string, Set<string>> {
   const enums = new Map<string, Set<string>>();
   for (const d of doc.definitions) {
     if (d.kind !== Kind.ENUM_TYPE_DEFINITION && d.kind !== Kind.ENUM_TYPE_EXTENSION) continue;
-    const name = (d as EnumNode).name.value;
+    const name = d.name.value;
     if (name.startsWith('join__') || name.startsWith('link__')) continue;
     const values = enums.get(name) ?? new Set<string>();
-    for (const v of (d as EnumNode).values ?? []) values.add(v.name.value);
+    for (const v of d.values ?? []) values.add(v.name.value);
     enums.set(name, values);
   }
   return enums;

@@ -80,7 +80,7 @@ export function operationsFromDefinitions(client: ClientName, definitions: reado
       definitions: [d, ...used.map((n) => fragments.get(n)!)],
     };
     const body = print(document);
-    operations.push({ client, name: d.name.value, type: d.operation as OperationType, body, id: operationId(body), document: parse(body) });
+    operations.push({ client, name: d.name.value, type: d.operation, body, id: operationId(body), document: parse(body) });
   }
   return operations;
 }

@@ -28,7 +28,7 @@ function extensionsOf(op: HttpOperation): Extensions | undefined {
       return undefined; // Apollo answers malformed extensions itself
     }
   }
-  return isObject(op.body) && isObject(op.body.extensions) ? (op.body.extensions as Extensions) : undefined;
+  return isObject(op.body) && isObject(op.body.extensions) ? op.body.extensions : undefined;
 }
 
 /** The query text the request carries, if any. */

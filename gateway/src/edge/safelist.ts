@@ -70,7 +70,7 @@ export function loadSafelist(path: string): Safelist {
   try {
     manifest = JSON.parse(readFileSync(path, 'utf8')) as typeof manifest;
   } catch (err) {
-    throw new Error(`Cannot read the operation manifest ${path}: ${(err as Error).message}`);
+    throw new Error(`Cannot read the operation manifest ${path}: ${(err as Error).message}`, { cause: err });
   }
   if (manifest.format !== 'apollo-persisted-query-manifest' || manifest.version !== 1 || !Array.isArray(manifest.operations)) {
     throw new Error(`${path} is not an Apollo persisted query manifest (format apollo-persisted-query-manifest, version 1)`);

@@ -40,7 +40,7 @@ describe('automatic persisted queries', () => {
     expect(byHash.body.data).toEqual(registering.body.data);
 
     const search = new URLSearchParams({ extensions: JSON.stringify(persisted(hash)) });
-    const get = await fetch(`${graph.url}?${search}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const get = await fetch(`${graph.url}?${search.toString()}`, { headers: { 'apollo-require-preflight': 'true' } });
     expect(((await get.json()) as { data: unknown }).data).toEqual(registering.body.data);
   });
 
@@ -181,7 +181,7 @@ describe('safelist mode', () => {
     expectNotRegistered(await post(safe.url, { query: CATEGORIES.body.replace('name', 'id') }));
     expectNotRegistered(await post(safe.url, { extensions: persisted(sha256('{ categories { id } }')) }));
     expectNotRegistered(await post(safe.url, { query: 'this is not graphql {' }));
-    const get = await fetch(`${safe.url}?${new URLSearchParams({ query: '{ shops { id } }' })}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const get = await fetch(`${safe.url}?${new URLSearchParams({ query: '{ shops { id } }' }).toString()}`, { headers: { 'apollo-require-preflight': 'true' } });
     expect(get.status).toBe(400);
     expect(((await get.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('OPERATION_NOT_REGISTERED');
   });
@@ -189,7 +189,7 @@ describe('safelist mode', () => {
   it('serves registered queries by hash over GET too', async () => {
     const listing = registered('CategoryListing');
     const search = new URLSearchParams({ variables: JSON.stringify({ first: 2 }), extensions: JSON.stringify(persisted(listing.id)) });
-    const res = await fetch(`${safe.url}?${search}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const res = await fetch(`${safe.url}?${search.toString()}`, { headers: { 'apollo-require-preflight': 'true' } });
     const body = (await res.json()) as { data?: { products: { edges: unknown[] } }; errors?: unknown };
     expect(body.errors).toBeUndefined();
     expect(body.data!.products.edges).toHaveLength(2);

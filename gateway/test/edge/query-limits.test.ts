@@ -103,7 +103,7 @@ describe('query limits', () => {
         else controller.enqueue(new TextEncoder().encode(next));
       },
     });
-    const res = await fetch(graph.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: streamed, duplex: 'half' } as RequestInit);
+    const res = await fetch(graph.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: streamed, duplex: 'half' });
     expect(res.status).toBe(413);
     expect(((await res.json()) as { errors: { extensions: { limit: string } }[] }).errors[0]!.extensions.limit).toBe('size');
   });

@@ -17,7 +17,7 @@ describe('order settings', () => {
   });
 
   it('never takes a failpoint from the environment', () => {
-    expect(orderSettingsFromEnv({ sagaFailpoint: 'after-reserve' } as NodeJS.ProcessEnv).sagaFailpoint).toBeUndefined();
+    expect(orderSettingsFromEnv({ sagaFailpoint: 'after-reserve' }).sagaFailpoint).toBeUndefined();
   });
 
   it('honours a failpoint in tests and refuses one in production', () => {

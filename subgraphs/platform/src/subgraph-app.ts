@@ -1,3 +1,4 @@
+// eslint-disable-next-line no-restricted-imports -- @apollo/subgraph's entry point exports no resolver-map type; the one derivable from buildSubgraphSchema's parameters is fixed to an `any` context.
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { createCache, type Cache } from './cache.ts';
@@ -112,7 +113,7 @@ export async function bootSubgraph<TSchema extends Record<string, unknown>, TCon
           plugins: def.plugins?.(deps),
           extendContext: (base) => def.createContext(base, deps),
           ready: async () => {
-            await pingDb(dbHandle.db as Db);
+            await pingDb(dbHandle.db);
             return true;
           },
         },

@@ -1,6 +1,7 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
+// eslint-disable-next-line no-restricted-imports -- @apollo/subgraph's entry point exports no resolver-map type; the one derivable from buildSubgraphSchema's parameters is fixed to an `any` context.
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { parse, type GraphQLFormattedError } from 'graphql';
 import { fault, INTERNAL_MESSAGE } from './errors.ts';

@@ -30,7 +30,7 @@ beforeAll(async () => {
     const database = await createTestDatabase(databaseUrl);
     const client = postgres(database.url, { max: 20, onnotice: () => {} });
     await client.unsafe(DDL);
-    db = drizzlePostgres(client) as unknown as Db;
+    db = drizzlePostgres(client);
     close = async () => {
       await client.end();
       await database.drop();
@@ -38,7 +38,7 @@ beforeAll(async () => {
   } else {
     const client = new PGlite();
     await client.exec(DDL);
-    db = drizzlePglite(client) as unknown as Db;
+    db = drizzlePglite(client);
     close = () => client.close();
   }
 });
@@ -49,7 +49,7 @@ beforeEach(async () => {
 
 const effects = async () => {
   const rows = await db.execute<{ n: number }>(sql`select count(*)::int as n from idem.effects`);
-  return ((rows as unknown as { rows?: { n: number }[] }).rows ?? (rows as unknown as { n: number }[]))[0]!.n;
+  return ((rows as { rows?: { n: number }[] }).rows ?? (rows as { n: number }[]))[0]!.n;
 };
 
 const request = (key: string, input: Record<string, unknown> = { qty: 1 }) => ({ caller: 'user:u1', mutation: 'addThing', key, input });

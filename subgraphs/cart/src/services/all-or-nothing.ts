@@ -14,6 +14,7 @@ export async function allOrNothing<R extends { __typename: string }>(tx: CartDb,
   try {
     return await tx.transaction(async (sp) => {
       const result = await work(sp);
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- Undo is a sentinel that carries the result out of the savepoint, caught below; not a fault.
       if (isDomainError(result)) throw new Undo(result);
       return result;
     });

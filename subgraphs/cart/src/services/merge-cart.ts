@@ -50,7 +50,7 @@ async function merge(tx: CartDb, env: CartEnv, userId: string, anonymousCartId: 
 
   const incoming = await linesOfCart(tx, anonymous.id);
   const present = await linesOfCart(tx, target.id);
-  const available = incoming.length > 0 ? await withSiblingFaults(availabilityOf(env.subgraphs, env, incoming.map((l) => l.variantId))) : new Map();
+  const available = incoming.length > 0 ? await withSiblingFaults(availabilityOf(env.subgraphs, env, incoming.map((l) => l.variantId))) : new Map<string, number | null>();
   const byVariant = new Map(present.map((l) => [l.variantId, l]));
   let lineCount = present.length;
 

@@ -28,7 +28,7 @@ function decodeCursor(sort: ProductSort, cursor: string): Position {
   try {
     const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (Array.isArray(decoded) && decoded.length === 3 && decoded[0] === sort && typeof decoded[2] === 'string') {
-      const value = decoded[1];
+      const value: unknown = decoded[1];
       if (typeof value === 'string' || typeof value === 'number') return { value, id: decoded[2] };
     }
   } catch {
