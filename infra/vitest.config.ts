@@ -7,5 +7,5 @@ export default defineConfig({
   // One graphql for everyone (see gateway/vitest.config.ts): the gateway's env module is loaded here.
   resolve: { alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }] },
   // Starting seven processes through tsx on a loaded 2-core machine takes a while.
-  test: { hookTimeout: 300_000, testTimeout: 60_000, fileParallelism: false },
+  test: { hookTimeout: 600_000, testTimeout: 60_000, fileParallelism: false },
 });
