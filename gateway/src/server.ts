@@ -180,6 +180,9 @@ function createApollo(
   });
   return new ApolloServer<RequestContext>({
     gateway,
+    // index.ts drains on SIGTERM; Apollo's own handler (on whenever NODE_ENV is not test) would
+    // race it, stopping the server under the drain and re-raising the signal.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     introspection: options.introspection ?? true,
     hideSchemaDetailsFromClientErrors: true,

@@ -32,6 +32,29 @@ export interface DbOptions<TSchema extends Record<string, unknown>> {
   onStatement?: (statement: string) => void;
 }
 
+// The journal lives outside the subgraph's schema, because the first migration creates that schema.
+const migrationConfigOf = (schemaName: string, migrationsFolder: string) => ({
+  migrationsFolder,
+  migrationsSchema: 'drizzle',
+  migrationsTable: `${schemaName}_migrations`,
+});
+
+/**
+ * Brings one subgraph's schema on a Postgres server to its latest migration. Replicas starting
+ * together (and a release's migrate step) must not both run a migration: they serialise on an
+ * advisory lock held by a single-connection client of its own; whoever comes second finds the
+ * journal up to date and applies nothing.
+ */
+export async function migrateServer(databaseUrl: string, schemaName: string, migrationsFolder: string): Promise<void> {
+  const migrator = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    await migrator`select pg_advisory_lock(hashtext(${`migrate:${schemaName}`}))`;
+    await migratePostgres(drizzlePostgres(migrator), migrationConfigOf(schemaName, migrationsFolder));
+  } finally {
+    await migrator.end({ timeout: 5 });
+  }
+}
+
 /**
  * One db client factory for every subgraph: postgres.js against a server, PGlite embedded.
  * Migrations are applied before the handle is returned, so a handle is always at the latest schema.
@@ -44,23 +67,10 @@ export async function openDb<TSchema extends Record<string, unknown>>(options: D
       options.onStatement?.(query);
     },
   };
-  // The journal lives outside the subgraph's schema, because the first migration creates that schema.
-  const migrationConfig = {
-    migrationsFolder: options.migrationsFolder,
-    migrationsSchema: 'drizzle',
-    migrationsTable: `${options.schemaName}_migrations`,
-  };
+  const migrationConfig = migrationConfigOf(options.schemaName, options.migrationsFolder);
 
   if (options.databaseUrl) {
-    // Two replicas starting together must not both run a migration: serialise on an advisory lock
-    // held by a single-connection client of its own.
-    const migrator = postgres(options.databaseUrl, { max: 1, onnotice: () => {} });
-    try {
-      await migrator`select pg_advisory_lock(hashtext(${`migrate:${options.schemaName}`}))`;
-      await migratePostgres(drizzlePostgres(migrator), migrationConfig);
-    } finally {
-      await migrator.end({ timeout: 5 });
-    }
+    await migrateServer(options.databaseUrl, options.schemaName, options.migrationsFolder);
     const client = postgres(options.databaseUrl, { max: options.poolSize ?? 10, onnotice: () => {} });
     const db = drizzlePostgres(client, { schema: options.schema, logger });
     return {

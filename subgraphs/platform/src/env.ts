@@ -45,13 +45,12 @@ export function subgraphUrlsFrom(source: NodeJS.ProcessEnv = process.env): Recor
 }
 
 /**
- * The port a subgraph listens on: the one in its own `SUBGRAPH_URL_<NAME>`, so that one variable says
- * both where it is reached and where it listens (a whole graph on other ports needs nothing else),
- * else the contract's default.
+ * The port a subgraph listens on: the one in its own `SUBGRAPH_URL_<NAME>`, so one set of URLs
+ * configures every process (gateway, siblings and the subgraph itself) alike.
  */
-export function subgraphPortFrom(name: SubgraphName, source: NodeJS.ProcessEnv = process.env): number {
-  const { port } = new URL(subgraphUrlsFrom(source)[name]);
-  return port === '' ? SUBGRAPH_PORTS[name] : Number(port);
+export function listenPortOf(name: SubgraphName, urls: Record<SubgraphName, string>): number {
+  const url = new URL(urls[name]);
+  return url.port === '' ? SUBGRAPH_PORTS[name] : Number(url.port);
 }
 
 /** The repository root: `.data/` and other relative paths resolve from here, whatever the cwd. */
@@ -64,8 +63,12 @@ export const DEV_GATEWAY_SECRET = 'dev-only-gateway-secret-change-me';
 export const platformEnvShape = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   DATABASE_URL: optionalUrl,
+  /** Connections each replica holds to DATABASE_URL; replicas x this must fit max_connections (README "Running at scale"). */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   REDIS_URL: optionalUrl,
   DATA_DIR: z.string().default('.data'),
+  /** Interface the subgraph listens on; 0.0.0.0 in a container, loopback on a laptop. */
+  LISTEN_HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GATEWAY_SECRET: z.string().min(16).optional(),
   /** Default time budget of one field's batch inside a subgraph. */

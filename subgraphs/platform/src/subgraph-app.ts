@@ -14,6 +14,8 @@ import { startSubgraph, type RunningSubgraph } from './subgraph-server.ts';
 /** What a subgraph process is given; the same shape for `npm start` and for in-process tests. */
 export interface SubgraphConfig {
   databaseUrl?: string;
+  /** Connections to databaseUrl (postgres.js pool); default 10. */
+  databasePoolSize?: number;
   /** PGlite directory when there is no databaseUrl; omitted = in memory. */
   dataDir?: string;
   redisUrl?: string;
@@ -75,6 +77,7 @@ export async function bootSubgraph<TSchema extends Record<string, unknown>, TCon
     schema: def.schema,
     migrationsFolder: def.migrationsFolder,
     databaseUrl: config.databaseUrl,
+    poolSize: config.databasePoolSize,
     dataDir: config.databaseUrl ? undefined : config.dataDir,
     onStatement: config.onStatement,
   });

@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
-import { faultsFrom, fieldBudgetsFrom, gatewaySecretFrom, parseEnv, platformEnvShape, REPO_ROOT, subgraphPortFrom, subgraphUrlsFrom } from './env.ts';
+import { faultsFrom, fieldBudgetsFrom, gatewaySecretFrom, listenPortOf, parseEnv, platformEnvShape, REPO_ROOT, subgraphUrlsFrom } from './env.ts';
 import { createLogger } from './logger.ts';
 import type { RequestContext } from './request-context.ts';
 import { bootSubgraph, type SubgraphDefinition } from './subgraph-app.ts';
 
 /**
  * What a subgraph's src/index.ts runs: read the environment, boot, listen on the port of its own
- * `SUBGRAPH_URL_<NAME>` (else the contract's), and drain on SIGTERM/SIGINT.
+ * SUBGRAPH_URL_<NAME> (the contract's port by default), and drain on SIGTERM/SIGINT.
  */
 export async function runSubgraph<TSchema extends Record<string, unknown>, TContext extends RequestContext>(
   def: SubgraphDefinition<TSchema, TContext>,
@@ -14,18 +14,20 @@ export async function runSubgraph<TSchema extends Record<string, unknown>, TCont
 ): Promise<void> {
   const env = parseEnv(platformEnvShape);
   const logger = createLogger(def.name, env.LOG_LEVEL);
+  const subgraphUrls = subgraphUrlsFrom();
   const booted = await bootSubgraph(def, {
     databaseUrl: env.DATABASE_URL,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
     dataDir: resolve(REPO_ROOT, env.DATA_DIR, def.name),
     redisUrl: env.REDIS_URL,
     gatewaySecret: gatewaySecretFrom(env),
-    subgraphUrls: subgraphUrlsFrom(),
+    subgraphUrls,
     logger,
     settings,
     fieldBudgets: fieldBudgetsFrom(env),
     faults: faultsFrom(env),
   });
-  await booted.listen(subgraphPortFrom(def.name));
+  await booted.listen(listenPortOf(def.name, subgraphUrls), env.LISTEN_HOST);
   // `on`, not `once`: a second signal (Ctrl-C pressed twice, or relayed by a supervisor as well as
   // the terminal) must not kill the drain half way.
   let draining = false;

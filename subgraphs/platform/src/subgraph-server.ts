@@ -58,6 +58,10 @@ export async function startSubgraph<TContext extends RequestContext>(
   const schema = buildSubgraphSchema([{ typeDefs: parse(options.sdl), resolvers: options.resolvers as GraphQLResolverMap<unknown> }]);
   const apollo = new ApolloServer<TContext>({
     schema,
+    // The process drains itself on SIGTERM (subgraph-main.ts). Apollo's own handler (on whenever
+    // NODE_ENV is not test) would stop the server under it and re-raise the signal, killing the
+    // process with 143 before the database pool is closed.
+    stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginInlineTraceDisabled(), ...(options.plugins ?? [])],
     includeStacktraceInErrorResponses: false,
     formatError: maskError(options.logger),
