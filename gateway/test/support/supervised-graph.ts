@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT, SUBGRAPH_NAMES, testEnv, type SubgraphName } from '@ecom/platform/env';
 import { createTestDatabase } from '@ecom/platform/test-database';
-import { mintToken } from '../../src/plugins/auth.ts';
+import { mintToken } from '../../src/edge/auth.ts';
 import type { GraphQLBody } from './graph.ts';
 
 const run = promisify(execFile);

@@ -65,10 +65,6 @@ export async function startSubgraph<TContext extends RequestContext>(
     plugins: [ApolloServerPluginInlineTraceDisabled(), ...(options.plugins ?? [])],
     includeStacktraceInErrorResponses: false,
     formatError: maskError(options.logger),
-    // The process owns its signals (subgraph-main.ts drains, then closes the database). Apollo's own
-    // SIGINT/SIGTERM handler would race it: the second apollo.stop() waits on a barrier Apollo never
-    // resolves, so the drain hung until the supervisor's SIGKILL.
-    stopOnTerminationSignals: false,
   });
   await apollo.start();
 
