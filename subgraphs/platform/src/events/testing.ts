@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import amqplib from 'amqplib';
@@ -46,4 +46,33 @@ export function testEvents(overrides: Partial<EventsConfig> = {}): TestEvents {
       await connection.close();
     },
   };
+}
+
+/** Polls `probe` until it returns true (or throws after `timeoutMs`, with `what` in the message). */
+export async function eventually(what: string, probe: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await probe()) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Waits until a consumer's queue has been declared, so what is published next reaches it. */
+export async function waitForQueue(config: EventsConfig, consumer: string): Promise<void> {
+  const queue = queueName(config, consumer);
+  await eventually(`queue ${queue}`, async () => {
+    if (!config.amqpUrl) return existsSync(join(config.spoolDir, queue, 'bindings.json'));
+    const connection = await amqplib.connect(config.amqpUrl);
+    try {
+      const ch = await connection.createChannel();
+      ch.on('error', () => {});
+      await ch.checkQueue(queue);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await connection.close().catch(() => {});
+    }
+  });
 }
