@@ -1,15 +1,10 @@
 import type { Db } from '@ecom/platform/db';
-import type { ConsumerDefinition, EventRead } from '@ecom/platform/events/consumer-definition';
+import type { ConsumerDefinition } from '@ecom/platform/events/consumer-definition';
 import { applyOnce } from '@ecom/platform/events/inbox';
 import type * as schema from '../db/schema.ts';
 import { inbox } from '../db/schema.ts';
 import { recordSale, reverseSale } from '../db/units-sold.ts';
-
-/** What product reads of the order's events; `schema:check` holds the registry to it. */
-export const PRODUCT_READS: EventRead[] = [
-  { type: 'order.paid', version: 1, fields: ['orderId', 'lines', 'lines[].variantId', 'lines[].quantity'] },
-  { type: 'order.cancelled', version: 1, fields: ['orderId', 'from'] },
-];
+import { PRODUCT_READS } from './reads.ts';
 
 interface PaidPayload {
   orderId: string;
