@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CART_READS } from '@ecom/cart/events/reads';
 import { ORDER_EVENT_SCHEMAS } from '@ecom/order/events/order-events';
 import { PRODUCT_READS } from '@ecom/product/events/reads';
 import type { ConsumerRead, EventCheckInput } from './event-check.ts';
@@ -22,7 +23,7 @@ export function workingEventSchemas(): Record<string, JsonSchema> {
 
 /** What each consumer declares it reads. */
 export function consumerReads(): ConsumerRead[] {
-  const consumers = { product: PRODUCT_READS };
+  const consumers = { product: PRODUCT_READS, cart: CART_READS };
   return Object.entries(consumers).flatMap(([consumer, reads]) => reads.map((r) => ({ consumer, ...r })));
 }
 
