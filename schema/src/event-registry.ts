@@ -2,8 +2,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CART_READS } from '@ecom/cart/events/reads';
+import { STOCK_EVENT_SCHEMAS } from '@ecom/inventory/events/stock-events';
 import { ORDER_EVENT_SCHEMAS } from '@ecom/order/events/order-events';
 import { PRODUCT_READS } from '@ecom/product/events/reads';
+import type { z } from 'zod';
 import type { ConsumerRead, EventCheckInput } from './event-check.ts';
 import { eventKey, toJsonSchema, type JsonSchema } from './event-schemas.ts';
 
@@ -13,7 +15,8 @@ export const defaultEventsDir = fileURLToPath(new URL('../events', import.meta.u
 /** What each producer writes now (its zod payload schemas), by `type.vN`. */
 export function workingEventSchemas(): Record<string, JsonSchema> {
   const out: Record<string, JsonSchema> = {};
-  for (const producer of [ORDER_EVENT_SCHEMAS]) {
+  const producers: Record<string, Record<number, z.ZodType>>[] = [ORDER_EVENT_SCHEMAS, STOCK_EVENT_SCHEMAS];
+  for (const producer of producers) {
     for (const [type, versions] of Object.entries(producer)) {
       for (const [version, schema] of Object.entries(versions)) out[eventKey(type, Number(version))] = toJsonSchema(schema);
     }
