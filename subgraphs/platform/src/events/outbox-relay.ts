@@ -57,7 +57,8 @@ const backoffMs = (attempts: number) => Math.min(60_000, 1_000 * 2 ** Math.max(0
 /**
  * Publishes the outbox oldest first and marks a row sent only once the publisher resolved (the
  * broker's confirm). A row that fails holds back the later rows of the same aggregate, so each
- * aggregate's events go out in the order they happened; other aggregates keep flowing.
+ * aggregate's events go out in the order they happened; other aggregates keep flowing (from the
+ * next run on: a run stops at its first failure).
  */
 export async function relayOutboxEvents(deps: RelayDeps, state: RelayState, now = new Date()): Promise<number> {
   const held = new Set<string>();
@@ -86,6 +87,9 @@ export async function relayOutboxEvents(deps: RelayDeps, state: RelayState, now 
       await deps.store.recordFailure(row.id, errorMessage(err));
       countEvent(EVENT_METRICS.publishFailures, { producer: deps.producer, type: row.type });
       deps.logger.warn({ err: errorMessage(err), eventId: row.eventId, type: row.type, attempts: row.attempts + 1 }, 'outbox event not published; will retry');
+      // Most failures are the transport's (broker down: every publish would wait out its timeout),
+      // so the run ends here; the next one skips this row while it backs off and the rest flow.
+      break;
     }
   }
   return published;
