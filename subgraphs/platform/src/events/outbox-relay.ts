@@ -56,41 +56,39 @@ const backoffMs = (attempts: number) => Math.min(60_000, 1_000 * 2 ** Math.max(0
 
 /**
  * Publishes the outbox oldest first and marks a row sent only once the publisher resolved (the
- * broker's confirm). A row that fails holds back the later rows of the same aggregate, so each
- * aggregate's events go out in the order they happened; other aggregates keep flowing (from the
- * next run on: a run stops at its first failure).
+ * broker's confirm). Aggregates are published side by side, each one's rows one after another; a
+ * row that fails stops its aggregate for this run (and backs off), so each aggregate's events go out
+ * in the order they happened while the others keep flowing.
  */
 export async function relayOutboxEvents(deps: RelayDeps, state: RelayState, now = new Date()): Promise<number> {
-  const held = new Set<string>();
   let published = 0;
   const rows = await deps.store.unpublished(state.batchSize);
   setEventGauge(EVENT_METRICS.outboxBacklogAge, { producer: deps.producer }, rows[0] ? (now.getTime() - rows[0].createdAt.getTime()) / 1000 : 0);
-  for (const row of rows) {
-    if (held.has(row.aggregateId)) continue;
-    const tried = state.lastTried.get(row.id);
-    if (row.attempts > 0 && tried !== undefined && now.getTime() - tried < backoffMs(row.attempts)) {
-      held.add(row.aggregateId);
-      continue;
-    }
-    try {
-      await deps.beforePublish?.(row);
-      await deps.publisher?.publish(toEnvelope(row), row.headers);
-      if (await deps.store.markPublished(row.id, new Date())) {
-        published += 1;
-        state.lastTried.delete(row.id);
-        countEvent(EVENT_METRICS.published, { producer: deps.producer, type: row.type });
-        deps.logger.debug({ eventId: row.eventId, type: row.type, aggregateId: row.aggregateId }, `published ${row.type}`);
+  const byAggregate = new Map<string, OutboxEntry[]>();
+  for (const row of rows) byAggregate.set(row.aggregateId, [...(byAggregate.get(row.aggregateId) ?? []), row]);
+
+  const relayAggregate = async (group: OutboxEntry[]) => {
+    for (const row of group) {
+      const tried = state.lastTried.get(row.id);
+      if (row.attempts > 0 && tried !== undefined && now.getTime() - tried < backoffMs(row.attempts)) return;
+      try {
+        await deps.beforePublish?.(row);
+        await deps.publisher?.publish(toEnvelope(row), row.headers);
+        if (await deps.store.markPublished(row.id, new Date())) {
+          published += 1;
+          state.lastTried.delete(row.id);
+          countEvent(EVENT_METRICS.published, { producer: deps.producer, type: row.type });
+          deps.logger.debug({ eventId: row.eventId, type: row.type, aggregateId: row.aggregateId }, `published ${row.type}`);
+        }
+      } catch (err) {
+        state.lastTried.set(row.id, now.getTime());
+        await deps.store.recordFailure(row.id, errorMessage(err));
+        countEvent(EVENT_METRICS.publishFailures, { producer: deps.producer, type: row.type });
+        deps.logger.warn({ err: errorMessage(err), eventId: row.eventId, type: row.type, attempts: row.attempts + 1 }, 'outbox event not published; will retry');
+        return;
       }
-    } catch (err) {
-      held.add(row.aggregateId);
-      state.lastTried.set(row.id, now.getTime());
-      await deps.store.recordFailure(row.id, errorMessage(err));
-      countEvent(EVENT_METRICS.publishFailures, { producer: deps.producer, type: row.type });
-      deps.logger.warn({ err: errorMessage(err), eventId: row.eventId, type: row.type, attempts: row.attempts + 1 }, 'outbox event not published; will retry');
-      // Most failures are the transport's (broker down: every publish would wait out its timeout),
-      // so the run ends here; the next one skips this row while it backs off and the rest flow.
-      break;
     }
-  }
+  };
+  await Promise.all([...byAggregate.values()].map(relayAggregate));
   return published;
 }
