@@ -38,7 +38,7 @@ beforeAll(async () => {
     settings: { order: { outboxRelayIntervalMs: 50 } },
   });
   await waitForQueue(events.config, 'product');
-}, 600_000);
+}, 1_500_000);
 
 afterAll(async () => {
   await graph?.stop();
