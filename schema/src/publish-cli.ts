@@ -1,4 +1,6 @@
 import { parseRegistryArgs } from './cli-args.ts';
+import { checkEvents, formatEventReport } from './event-check.ts';
+import { loadEventCheckInput, publishEvents } from './event-registry.ts';
 import { formatReport } from './format-report.ts';
 import { publish } from './publish.ts';
 import { defaultRegistry } from './registry.ts';
@@ -15,4 +17,15 @@ if (!result.report.ok) {
   console.log('\nnothing to publish: the registry already holds this state.');
 } else {
   console.log(`\npublished:\n${[...result.written.map((f) => `  wrote ${f}`), ...result.removed.map((f) => `  removed ${f}`)].join('\n')}`);
+}
+
+// Domain events publish on their own check: a broken consumer refuses them, whatever the graph did.
+const eventInput = loadEventCheckInput();
+const events = checkEvents(eventInput);
+console.log(formatEventReport(events));
+if (!events.ok) {
+  console.error('schema:publish refused the event schemas: the event check failed.');
+  process.exitCode = 1;
+} else {
+  for (const file of publishEvents(eventInput, events.changed, events.retired)) console.log(`  wrote ${file}`);
 }

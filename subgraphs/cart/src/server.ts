@@ -1,8 +1,10 @@
 import { fileURLToPath } from 'node:url';
+import { consumeEvents } from '@ecom/platform/events/background';
 import { startIdempotencySweeper } from '@ecom/platform/idempotency';
 import { bootSubgraph, type SubgraphConfig, type SubgraphDefinition } from '@ecom/platform/subgraph-app';
 import { createContext, type CartContext } from './context.ts';
 import { seedCart } from './db/seed.ts';
+import { checkoutConsumer } from './events/checkout-consumer.ts';
 import * as schema from './db/schema.ts';
 import { Cart } from './resolvers/Cart.ts';
 import { CartLine } from './resolvers/CartLine.ts';
@@ -19,7 +21,7 @@ export const cartSubgraph: SubgraphDefinition<typeof schema, CartContext> = {
   seed: seedCart,
   resolvers: { Query, Mutation, Cart, CartLine, ShopGroup },
   createContext,
-  background: (deps) => [startIdempotencySweeper(deps.db, schema.idempotencyKeys, deps.logger)],
+  background: (deps) => [startIdempotencySweeper(deps.db, schema.idempotencyKeys, deps.logger), consumeEvents(deps, checkoutConsumer(deps.db))],
 };
 
 export const createSubgraph = (config: SubgraphConfig) => bootSubgraph(cartSubgraph, config);

@@ -7,6 +7,8 @@ export const inventorySettingsSchema = z.object({
   reservationSweepIntervalMs: z.number().int().positive().default(5_000),
   /** How often idempotency records past retention are deleted. */
   idempotencySweepIntervalMs: z.number().int().positive().default(10 * 60_000),
+  /** How often the outbox relay publishes stock.low / stock.depleted. */
+  outboxRelayIntervalMs: z.number().int().min(50).default(1_000),
 });
 
 export type InventorySettings = z.infer<typeof inventorySettingsSchema>;
@@ -19,8 +21,13 @@ export function inventorySettingsFromEnv(source: NodeJS.ProcessEnv = process.env
     {
       INVENTORY_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(5_000),
       IDEMPOTENCY_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(10 * 60_000),
+      INVENTORY_OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
     },
     source,
   );
-  return { reservationSweepIntervalMs: env.INVENTORY_SWEEP_INTERVAL_MS, idempotencySweepIntervalMs: env.IDEMPOTENCY_SWEEP_INTERVAL_MS };
+  return {
+    reservationSweepIntervalMs: env.INVENTORY_SWEEP_INTERVAL_MS,
+    idempotencySweepIntervalMs: env.IDEMPOTENCY_SWEEP_INTERVAL_MS,
+    outboxRelayIntervalMs: env.INVENTORY_OUTBOX_RELAY_INTERVAL_MS,
+  };
 }

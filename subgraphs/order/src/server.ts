@@ -9,7 +9,8 @@ import { Mutation } from './resolvers/Mutation.ts';
 import { Order } from './resolvers/Order.ts';
 import { Query } from './resolvers/Query.ts';
 import { sweepOrders } from './services/expiry-sweeper.ts';
-import { relayOutbox } from './services/outbox-relay.ts';
+import { relayEvents } from '@ecom/platform/events/background';
+import { cartHandOff, orderOutboxStore } from './services/outbox-relay.ts';
 import { every } from '@ecom/platform/periodic';
 import { sdl } from './sdl.ts';
 
@@ -23,13 +24,16 @@ export const orderSubgraph: SubgraphDefinition<typeof schema, OrderContext> = {
   createContext,
   background: (deps) => {
     const settings = orderSettings(deps.config.settings);
-    const lastTried = new Map<number, number>();
     return [
       every(settings.expirySweepIntervalMs, 'order expiry sweep', deps.logger, async () => {
         await sweepOrders(deps, settings);
       }),
-      every(settings.outboxRelayIntervalMs, 'order outbox relay', deps.logger, async () => {
-        await relayOutbox(deps, { batchSize: settings.outboxBatchSize, lastTried });
+      relayEvents(deps, {
+        producer: 'order',
+        store: orderOutboxStore(deps.db),
+        intervalMs: settings.outboxRelayIntervalMs,
+        batchSize: settings.outboxBatchSize,
+        beforePublish: cartHandOff(deps.subgraphs),
       }),
       startIdempotencySweeper(deps.db, schema.idempotencyKeys, deps.logger),
     ];

@@ -80,6 +80,15 @@ export const platformEnvShape = {
   FAULT_DELAY_MS: z.coerce.number().int().nonnegative().default(5000),
   /** `Variant.compareAtPrice=2000`: delay inside one field's batch. */
   FAULT_FIELD_DELAYS: z.string().optional(),
+  /** Domain events: RabbitMQ when set (amqp://user:pass@host:5672), else the local spool in EVENTS_DIR. */
+  AMQP_URL: optionalUrl,
+  /** The local spool (without AMQP_URL); default `<DATA_DIR>/events`. */
+  EVENTS_DIR: z.string().optional(),
+  /** Prefix of exchanges, queues and spool folders. */
+  EVENTS_PREFIX: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/).default('ecom'),
+  EVENT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  EVENT_RETRY_BASE_MS: z.coerce.number().int().min(1).default(500),
+  EVENT_RETRY_MAX_MS: z.coerce.number().int().min(1).default(30_000),
 };
 
 export type PlatformEnv = z.infer<z.ZodObject<typeof platformEnvShape>>;
@@ -105,7 +114,7 @@ export function gatewaySecretFrom(env: Pick<PlatformEnv, 'NODE_ENV' | 'GATEWAY_S
 }
 
 /** What tests read from the environment: the real servers CI points them at, if any. */
-export function testEnv(source: NodeJS.ProcessEnv = process.env): { databaseUrl?: string; redisUrl?: string } {
-  const env = parseEnv({ DATABASE_URL: optionalUrl, REDIS_URL: optionalUrl }, source);
-  return { databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL };
+export function testEnv(source: NodeJS.ProcessEnv = process.env): { databaseUrl?: string; redisUrl?: string; amqpUrl?: string } {
+  const env = parseEnv({ DATABASE_URL: optionalUrl, REDIS_URL: optionalUrl, AMQP_URL: optionalUrl }, source);
+  return { databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, amqpUrl: env.AMQP_URL };
 }

@@ -6,6 +6,7 @@ import { DEFAULT_FIELD_BUDGETS, type DeadlineOptions, type FieldBudgets } from '
 import { noFaults, type FaultInjection } from './fault-injection.ts';
 import { openDb, pingDb, type Db, type DbHandle } from './db.ts';
 import type { SubgraphName } from './env.ts';
+import type { EventsConfig } from './events/events-config.ts';
 import type { Logger } from './logger.ts';
 import type { RequestContext } from './request-context.ts';
 import { createSubgraphClient, type SubgraphClient } from './subgraph-client.ts';
@@ -28,6 +29,8 @@ export interface SubgraphConfig {
   fieldBudgets?: FieldBudgets;
   /** Mutable: tests flip it at run time. */
   faults?: FaultInjection;
+  /** How domain events travel (RabbitMQ or the local spool); unset: no relay publishing, no consumers. */
+  events?: EventsConfig;
 }
 
 export interface SubgraphDeps<TSchema extends Record<string, unknown>> {

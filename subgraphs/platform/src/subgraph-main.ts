@@ -1,5 +1,6 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { faultsFrom, fieldBudgetsFrom, gatewaySecretFrom, listenPortOf, parseEnv, platformEnvShape, REPO_ROOT, subgraphUrlsFrom } from './env.ts';
+import { eventsConfigFrom } from './events/events-config.ts';
 import { createLogger } from './logger.ts';
 import type { RequestContext } from './request-context.ts';
 import { bootSubgraph, type SubgraphDefinition } from './subgraph-app.ts';
@@ -26,6 +27,7 @@ export async function runSubgraph<TSchema extends Record<string, unknown>, TCont
     settings,
     fieldBudgets: fieldBudgetsFrom(env),
     faults: faultsFrom(env),
+    events: eventsConfigFrom({ ...env, EVENTS_DIR: resolve(REPO_ROOT, env.EVENTS_DIR ?? join(env.DATA_DIR, 'events')) }),
   });
   await booted.listen(listenPortOf(def.name, subgraphUrls), env.LISTEN_HOST);
   // `on`, not `once`: a second signal (Ctrl-C pressed twice, or relayed by a supervisor as well as

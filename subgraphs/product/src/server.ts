@@ -1,8 +1,10 @@
 import { fileURLToPath } from 'node:url';
+import { consumeEvents } from '@ecom/platform/events/background';
 import { bootSubgraph, type SubgraphConfig, type SubgraphDefinition } from '@ecom/platform/subgraph-app';
 import { createContext, type ProductContext } from './context.ts';
 import { seedProduct } from './db/seed.ts';
 import * as schema from './db/schema.ts';
+import { unitsSoldConsumer } from './events/units-sold-consumer.ts';
 import { Category } from './resolvers/Category.ts';
 import { Product } from './resolvers/Product.ts';
 import { ProductConnection } from './resolvers/ProductConnection.ts';
@@ -19,6 +21,7 @@ export const productSubgraph: SubgraphDefinition<typeof schema, ProductContext> 
   seed: seedProduct,
   resolvers: { Query, ProductConnection, Product, Variant, Category, Shop },
   createContext,
+  background: (deps) => [consumeEvents(deps, unitsSoldConsumer(deps.db))],
 };
 
 export const createSubgraph = (config: SubgraphConfig) => bootSubgraph(productSubgraph, config);

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, pgSchema, text, timestamp, unique, uniqueIndex } from 'drizzle-orm/pg-core';
+import { inboxTable } from '@ecom/platform/events/inbox';
 import { idempotencyKeysTable } from '@ecom/platform/idempotency';
 
 export const cart = pgSchema('cart');
@@ -59,6 +60,9 @@ export const cartCheckouts = cart.table('cart_checkouts', {
 });
 
 export const idempotencyKeys = idempotencyKeysTable(cart);
+
+/** order.placed events applied (the checked-out cart closed), each once. */
+export const inbox = inboxTable(cart);
 
 export type CartRow = typeof carts.$inferSelect;
 export type CartLineRow = typeof cartLines.$inferSelect;

@@ -42,7 +42,7 @@ export interface CheckoutCompletion {
  * goes when none is left), the coupon is used up. Lines added after the quote stay. Recording the
  * order id in the same transaction makes a repeat for that order a no-op with the same answer.
  */
-export async function completeCheckout(env: CartEnv, input: CompleteCheckoutInput): Promise<CheckoutCompletion> {
+export async function completeCheckout(env: Pick<CartEnv, 'db'>, input: CompleteCheckoutInput): Promise<CheckoutCompletion> {
   input.lines.forEach((l, i) => {
     if (!Number.isInteger(l.quantity) || l.quantity < 1) throw invalidArgument('Ordered quantities must be positive.', `input.lines.${i}.quantity`);
   });

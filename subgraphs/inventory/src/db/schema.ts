@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigserial, check, index, integer, pgSchema, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { outboxTable } from '@ecom/platform/events/inbox';
 import { idempotencyKeysTable } from '@ecom/platform/idempotency';
 
 export const inventory = pgSchema('inventory');
@@ -101,3 +102,6 @@ export const idempotencyKeys = idempotencyKeysTable(inventory);
 export type StockLevelRow = typeof stockLevels.$inferSelect;
 export type ReservationRow = typeof reservations.$inferSelect;
 export type StockMovementRow = typeof stockMovements.$inferSelect;
+
+/** stock.low / stock.depleted, written in the transaction that moved the stock across the line. */
+export const outbox = outboxTable(inventory);

@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '@ecom/platform/db';
 import type * as schema from './schema.ts';
 import { stockLevels, stockMovements, type MovementKind } from './schema.ts';
+import { appendStockCrossings } from './stock-outbox.ts';
 
 export type InventoryDb = Db<typeof schema>;
 /** A db or an open transaction of any schema: the statements here use no relational queries. */
@@ -53,7 +54,9 @@ export interface Movement {
   reason?: string | null;
 }
 
+/** Records movements already applied to the stock rows, with the stock events they raise. */
 export async function recordMovements(db: Executor, movements: Movement[]): Promise<void> {
   if (movements.length === 0) return;
   await db.insert(stockMovements).values(movements);
+  await appendStockCrossings(db, movements);
 }

@@ -1,3 +1,6 @@
+import type { z } from 'zod';
+import type { ORDER_EVENT_SCHEMAS } from '../events/order-events.ts';
+
 /**
  * The shapes stored in this subgraph's jsonb columns, typed on the columns themselves
  * (`$type<…>()`), so what is written and what is read back agree without casts.
@@ -14,13 +17,8 @@ export interface CheckoutPlan {
   lines: { lineId: string; variantId: string; sku: string; title: string; quantity: number; unitPrice: number; lineTotal: number }[];
 }
 
-/** Each outbox event's payload by event type. */
-export interface OrderEventPayloads {
-  'order.placed': { orderId: string; userId: string; cartId: string; lines: { lineId: string; quantity: number }[]; total: number; currency: string };
-  'order.paid': { orderId: string; userId: string; paymentId: string | null; total: number; currency: string };
-  'order.cancelled': { orderId: string; userId: string; from: 'PENDING_PAYMENT' | 'PAID'; reason: string | null; refunded: boolean };
-  'order.expired': { orderId: string; userId: string; refunded: boolean };
-}
+/** Each outbox event's payload by event type, as the registry's current version describes it. */
+export type OrderEventPayloads = { [K in keyof typeof ORDER_EVENT_SCHEMAS]: z.infer<(typeof ORDER_EVENT_SCHEMAS)[K][1]> };
 
 export type OrderEventType = keyof OrderEventPayloads;
 export type OrderEventPayload = OrderEventPayloads[OrderEventType];

@@ -1,10 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { currentTraceHeaders } from '@ecom/platform/events/trace-context';
+import { ORDER_EVENT_VERSIONS } from '../events/order-events.ts';
 import type { OrderEventPayloads, OrderEventType } from './json-columns.ts';
 import type { OrderDb } from './orders.ts';
 import { outbox, type OutboxRow } from './schema.ts';
 
+export type { OrderEventType };
+
+/** The envelope's id, version and the trace context of the request are fixed when the event is written. */
 export async function appendEvent<T extends OrderEventType>(db: OrderDb, aggregateId: string, type: T, payload: OrderEventPayloads[T], now: Date) {
-  await db.insert(outbox).values({ aggregateId, type, payload, createdAt: now });
+  await db
+    .insert(outbox)
+    .values({ aggregateId, type, payload, createdAt: now, eventId: randomUUID(), version: ORDER_EVENT_VERSIONS[type], headers: currentTraceHeaders() });
 }
 
 /** Oldest first: events of one order are published in the order they were written. */

@@ -112,6 +112,10 @@ export const outbox = order.table(
     publishedAt: at('published_at'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
+    /** The envelope's id, version (of the payload schema in the registry) and trace context headers. */
+    eventId: text('event_id').notNull().unique().default(sql`gen_random_uuid()::text`),
+    version: integer('version').notNull().default(1),
+    headers: jsonb('headers').$type<Record<string, string>>().notNull().default({}),
   },
   (t) => [index('outbox_unpublished_idx').on(t.id).where(sql`${t.publishedAt} is null`)],
 );

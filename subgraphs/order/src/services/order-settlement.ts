@@ -1,5 +1,5 @@
 import { appendEvent } from '../db/outbox.ts';
-import { orderById, transitionOrder, type OrderDb } from '../db/orders.ts';
+import { linesByOrderIds, orderById, transitionOrder, type OrderDb } from '../db/orders.ts';
 import { approvedPayment, insertPayment } from '../db/payments.ts';
 import type { OrderRow } from '../db/schema.ts';
 
@@ -17,7 +17,8 @@ export async function markPaid(db: OrderDb, orderId: string, now: Date, within?:
     const row = await transitionOrder(tx, orderId, 'PENDING_PAYMENT', { status: 'PAID', paidAt: now, reservationExpiresAt: null });
     if (!row) return undefined;
     const charge = await approvedPayment(tx, orderId, 'CHARGE');
-    await appendEvent(tx, orderId, 'order.paid', { orderId, userId: row.userId, paymentId: charge?.id ?? null, total: row.total, currency: row.currency }, now);
+    const lines = (await linesByOrderIds(tx, [orderId])).map((l) => ({ variantId: l.variantId, quantity: l.quantity }));
+    await appendEvent(tx, orderId, 'order.paid', { orderId, userId: row.userId, paymentId: charge?.id ?? null, total: row.total, currency: row.currency, lines }, now);
     await within?.(tx, row);
     return row;
   });

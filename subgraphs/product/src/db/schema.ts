@@ -1,4 +1,5 @@
-import { index, integer, pgSchema, text, timestamp } from 'drizzle-orm/pg-core';
+import { index, integer, pgSchema, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { inboxTable } from '@ecom/platform/events/inbox';
 
 export const product = pgSchema('product');
 
@@ -53,6 +54,25 @@ export const variants = product.table(
     position: integer('position').notNull(),
   },
   (t) => [index('variants_product_idx').on(t.productId)],
+);
+
+/** Events from other subgraphs this one has applied (order.paid, order.cancelled), each once. */
+export const inbox = inboxTable(product);
+
+/**
+ * Units each paid order added to a product's unitsSold, so a cancellation after payment takes back
+ * exactly what its payment added (and nothing when the payment was never counted).
+ */
+export const sales = product.table(
+  'sales',
+  {
+    orderId: text('order_id').notNull(),
+    productId: text('product_id').notNull(),
+    quantity: integer('quantity').notNull(),
+    /** Set when the order was cancelled after payment and its units were taken back. */
+    reversedAt: timestamp('reversed_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [primaryKey({ columns: [t.orderId, t.productId] })],
 );
 
 export type CategoryRow = typeof categories.$inferSelect;
