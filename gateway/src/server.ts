@@ -6,6 +6,8 @@ import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server
 import type { Logger } from '@ecom/platform/logger';
 import { HEADERS, type RequestContext } from '@ecom/platform/request-context';
 import { readBody, send } from '@ecom/platform/subgraph-server';
+import { operationSpan } from '@ecom/platform/operation-span';
+import { serveTraced } from '@ecom/platform/tracing';
 import { createAuthenticator } from './plugins/auth.ts';
 import { formatError, INTERNAL_MESSAGE, requestIdOnFaults } from './plugins/error-format.ts';
 import { probeSubgraphs } from './plugins/readiness.ts';
@@ -117,6 +119,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     formatError: formatError(logger),
     plugins: [
       requestDeadline({ queryMs: resilience.queryDeadlineMs, mutationMs: resilience.mutationDeadlineMs }),
+      operationSpan(),
       foldPartialErrors(),
       requestIdOnFaults(),
       queryLimits(limits),
@@ -207,7 +210,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       await started;
       await rateLimiter?.ready();
       server = createServer((req, res) => {
-        handle(req, res).catch((err: unknown) => {
+        serveTraced('gateway', req, res, () => handle(req, res)).catch((err: unknown) => {
           logger.error({ err }, 'request failed');
           if (!res.headersSent) send(res, 500, { errors: [{ message: INTERNAL_MESSAGE, extensions: { code: 'INTERNAL', retryable: true } }] });
           else res.end();

@@ -3,8 +3,10 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { signHeaders } from '@ecom/platform/gateway-credential';
 import type { Logger } from '@ecom/platform/logger';
 import { HEADERS, type RequestContext } from '@ecom/platform/request-context';
+import { injectTraceHeaders } from '@ecom/platform/tracing';
 import { GraphQLError, type DocumentNode, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
 import { missingFields, pathOf } from './fetch-failure.ts';
+import { recordFetchAnswer, recordFetchFault } from './fetch-span.ts';
 import { BreakerOpenError, createSubgraphBreaker, type BreakerSettings } from './subgraph-breaker.ts';
 import type { StaleValues } from './stale-values.ts';
 
@@ -71,6 +73,8 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RequestContext> {
     // Nothing a client sent may pose as identity: drop anything inherited before signing.
     for (const name of [HEADERS.userId, HEADERS.roles]) http.headers.delete(name);
     for (const [name, value] of Object.entries(signed)) http.headers.set(name, value);
+    // The trace context (W3C traceparent) is deliberately outside the signature: see README "Operating it".
+    injectTraceHeaders(http.headers);
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<RequestContext>): Promise<GatewayGraphQLResponse> {
@@ -80,6 +84,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RequestContext> {
     const document = incoming(options).document;
     try {
       const response = await this.breaker.fire(() => super.process(options));
+      recordFetchAnswer(response.errors);
       const entities = (response.data as { _entities?: unknown[] } | undefined)?._entities;
       if (this.options.stale && document && representations && entities) {
         this.options.stale.remember(missingFields(document, representations), representations, entities);
@@ -87,6 +92,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RequestContext> {
       return response;
     } catch (error) {
       const fault = this.fault(error, options);
+      recordFetchFault(fault, error);
       // A mutation is never answered from a fallback: it fails, typed, and the client retries with
       // its idempotency key.
       if (isMutation(options) || !document) throw fault;

@@ -16,6 +16,7 @@ import {
   type ValidationRule,
 } from 'graphql';
 import type { Refusal } from '../refusal.ts';
+import { annotateSpan } from '@ecom/platform/tracing';
 
 export interface QueryLimits {
   /** Field nesting, fragments flattened (the deepest contract operation has 6). */
@@ -115,7 +116,7 @@ export function queryLimitRules(limits: QueryLimits): ValidationRule[] {
     maxDepth: { n: limits.depth, flattenFragments: true, propagateOnRejection: false, onReject: reject('depth', limits.depth) },
     maxAliases: { n: limits.aliases, propagateOnRejection: false, onReject: reject('aliases', limits.aliases) },
     maxDirectives: { n: limits.directives, propagateOnRejection: false, onReject: reject('directives', limits.directives) },
-    costLimit: { maxCost: limits.cost, flattenFragments: true, propagateOnRejection: false, onReject: reject('cost', limits.cost) },
+    costLimit: { maxCost: limits.cost, flattenFragments: true, propagateOnRejection: false, onReject: reject('cost', limits.cost), onAccept: [(_, { n }) => annotateSpan({ 'graphql.operation.cost': n })] },
     maxTokens: { enabled: false },
     blockFieldSuggestion: { enabled: false },
   }).protect();

@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { SubgraphName } from './env.ts';
+import { annotateSpan } from './tracing.ts';
 
 /**
  * Per-field time budgets. A batch that misses its budget settles every pending key with a typed
@@ -63,6 +64,7 @@ export async function withDeadline<T>(o: DeadlineOptions, keyCount: number, run:
     const outcome = await Promise.race([work, expired]);
     if (outcome === 'expired') {
       work.catch(() => {}); // abandoned: nobody awaits it any more
+      annotateSpan({ 'deadline.hit': true, 'deadline.budget_ms': budget });
       const error = fieldTimeoutError(o.service, o.field);
       return Array.from({ length: keyCount }, () => error);
     }

@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
-import { faultsFrom, fieldBudgetsFrom, gatewaySecretFrom, parseEnv, platformEnvShape, REPO_ROOT, SUBGRAPH_PORTS, subgraphUrlsFrom } from './env.ts';
+import { faultsFrom, fieldBudgetsFrom, gatewaySecretFrom, parseEnv, platformEnvShape, REPO_ROOT, SUBGRAPH_PORTS, subgraphUrlsFrom, telemetryFrom } from './env.ts';
 import { createLogger } from './logger.ts';
 import type { RequestContext } from './request-context.ts';
 import { bootSubgraph, type SubgraphDefinition } from './subgraph-app.ts';
+import { startTelemetry } from './telemetry.ts';
 
 /**
  * What a subgraph's src/index.ts runs: read the environment, boot, listen on the contract's port,
@@ -12,6 +13,7 @@ export async function runSubgraph<TSchema extends Record<string, unknown>, TCont
   def: SubgraphDefinition<TSchema, TContext>,
   settings: Record<string, unknown> = {},
 ): Promise<void> {
+  const telemetry = startTelemetry(telemetryFrom(def.name));
   const env = parseEnv(platformEnvShape);
   const logger = createLogger(def.name, env.LOG_LEVEL);
   const booted = await bootSubgraph(def, {
@@ -29,6 +31,7 @@ export async function runSubgraph<TSchema extends Record<string, unknown>, TCont
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     await booted.close();
+    await telemetry.shutdown();
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));

@@ -8,7 +8,9 @@ import { parse, type GraphQLFormattedError } from 'graphql';
 import type { FaultInjection } from './fault-injection.ts';
 import { verifySignature } from './gateway-credential.ts';
 import type { Logger } from './logger.ts';
+import { operationSpan } from './operation-span.ts';
 import { HEADERS, requestContextFrom, type RequestContext } from './request-context.ts';
+import { serveTraced } from './tracing.ts';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -64,7 +66,7 @@ export async function startSubgraph<TContext extends RequestContext>(
   const schema = buildSubgraphSchema([{ typeDefs: parse(options.sdl), resolvers: options.resolvers as GraphQLResolverMap<unknown> }]);
   const apollo = new ApolloServer<TContext>({
     schema,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ...(options.plugins ?? [])],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), operationSpan<TContext>(), ...(options.plugins ?? [])],
     includeStacktraceInErrorResponses: false,
     formatError: maskError(options.logger),
   });
@@ -119,7 +121,7 @@ export async function startSubgraph<TContext extends RequestContext>(
   };
 
   const server: Server = createServer((req, res) => {
-    handle(req, res).catch((err) => {
+    serveTraced(options.name, req, res, () => handle(req, res)).catch((err) => {
       options.logger.error({ err }, 'request failed');
       if (!res.headersSent) send(res, 500, { errors: [{ message: 'Internal error', extensions: { code: 'INTERNAL' } }] });
       else res.end();
