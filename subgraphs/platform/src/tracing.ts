@@ -91,14 +91,16 @@ function header(req: IncomingMessage, name: string): string | undefined {
 }
 
 /**
- * The server span of one HTTP request to `service`, continuing the caller's W3C trace context
+ * The server span of one GraphQL HTTP request to `service`, continuing the caller's W3C trace context
  * (`traceparent`). The caller's baggage is dropped: nothing a caller sends travels further as
  * context. The span ends when the response is finished or the connection closes, and carries the
  * request id (set by the handler as the x-request-id response header) and the HTTP status.
  */
 export function serveTraced(service: string, req: IncomingMessage, res: ServerResponse, handle: () => Promise<void>): Promise<void> {
-  const parent = propagation.deleteBaggage(propagation.extract(ROOT_CONTEXT, req.headers));
   const url = new URL(req.url ?? '/', 'http://localhost');
+  // Health and readiness probes (every few seconds, from every orchestrator) are not requests to trace.
+  if (url.pathname !== '/graphql') return handle();
+  const parent = propagation.deleteBaggage(propagation.extract(ROOT_CONTEXT, req.headers));
   const attributes: Attributes = { [SERVICE_ATTRIBUTE]: service, 'http.request.method': req.method ?? 'GET', 'url.path': url.pathname };
   const clientName = header(req, 'apollographql-client-name');
   const clientVersion = header(req, 'apollographql-client-version');
