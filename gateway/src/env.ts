@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { booleanFlag, gatewaySecretFrom, parseEnv, REPO_ROOT, subgraphUrlsFrom, type SubgraphName } from '@ecom/platform/env';
+import { booleanFlag, gatewaySecretFrom, parseEnv, REPO_ROOT, subgraphUrlsFrom, telemetryFrom, type SubgraphName, type TelemetrySettings } from '@ecom/platform/env';
 import { parseFieldBudgets } from '@ecom/platform/deadline';
 import { z } from 'zod';
 import { DEFAULT_RESILIENCE, type ResilienceSettings } from './subgraph-fetch/resilience.ts';
@@ -149,4 +149,9 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): GatewayEnv {
       introspection: env.INTROSPECTION ?? nodeEnv !== 'production',
     },
   };
+}
+
+/** The gateway's OpenTelemetry settings (OTEL_*; the service name defaults to `gateway`). */
+export function loadTelemetryEnv(source: NodeJS.ProcessEnv = process.env): TelemetrySettings {
+  return telemetryFrom('gateway', source);
 }

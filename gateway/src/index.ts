@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { createCache } from '@ecom/platform/cache';
 import { createLogger } from '@ecom/platform/logger';
-import { loadEnv } from './env.ts';
+import { startTelemetry } from '@ecom/platform/telemetry';
+import { loadEnv, loadTelemetryEnv } from './env.ts';
 import { probeSubgraphs } from './edge/readiness.ts';
 import { loadSafelist } from './edge/safelist.ts';
 import { createGateway } from './server.ts';
 import { supergraphFromFile } from './supergraph-source.ts';
 
+const telemetry = startTelemetry(loadTelemetryEnv());
 const env = loadEnv();
 const logger = createLogger('gateway', env.logLevel);
 const gateway = createGateway({
@@ -53,6 +55,7 @@ const shutdown = async (signal: string) => {
   logger.info({ signal }, 'draining');
   clearInterval(announce);
   await gateway.stop();
+  await telemetry.shutdown();
   process.exit(0);
 };
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

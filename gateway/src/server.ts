@@ -4,6 +4,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { createHttpHost } from '@ecom/platform/http-host';
 import type { Logger } from '@ecom/platform/logger';
 import { HEADERS, type RequestContext } from '@ecom/platform/request-context';
+import { operationSpan } from '@ecom/platform/operation-span';
 import { createAuthenticator } from './edge/auth.ts';
 import { formatError, requestIdOnFaults } from './plugins/error-format.ts';
 import { probeSubgraphs } from './edge/readiness.ts';
@@ -97,6 +98,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     execute: executeStep(apollo, { requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, logger }),
   };
   const http = createHttpHost({
+    service: 'gateway',
     logger,
     intercept(req, res) {
       res.setHeader(HEADERS.requestId, requestIdFrom(req.headers[HEADERS.requestId]));
@@ -190,6 +192,7 @@ function createApollo(
     formatError: formatError(logger),
     plugins: [
       requestDeadline({ queryMs: resilience.queryDeadlineMs, mutationMs: resilience.mutationDeadlineMs }),
+      operationSpan(),
       foldPartialErrors(),
       requestIdOnFaults(),
       queryLimits(limits),

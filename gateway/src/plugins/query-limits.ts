@@ -13,6 +13,7 @@ import {
   type ValueNode,
   type ValidationRule,
 } from 'graphql';
+import { annotateSpan } from '@ecom/platform/tracing';
 
 export interface QueryLimits {
   /** Field nesting, fragments flattened (the deepest contract operation has 6). */
@@ -82,7 +83,7 @@ export function queryLimitRules(limits: QueryLimits): ValidationRule[] {
     maxDepth: { n: limits.depth, flattenFragments: true, propagateOnRejection: false, onReject: reject('depth', limits.depth) },
     maxAliases: { n: limits.aliases, propagateOnRejection: false, onReject: reject('aliases', limits.aliases) },
     maxDirectives: { n: limits.directives, propagateOnRejection: false, onReject: reject('directives', limits.directives) },
-    costLimit: { maxCost: limits.cost, flattenFragments: true, propagateOnRejection: false, onReject: reject('cost', limits.cost) },
+    costLimit: { maxCost: limits.cost, flattenFragments: true, propagateOnRejection: false, onReject: reject('cost', limits.cost), onAccept: [(_, { n }) => annotateSpan({ 'graphql.operation.cost': n })] },
     maxTokens: { enabled: false },
     blockFieldSuggestion: { enabled: false },
   }).protect();

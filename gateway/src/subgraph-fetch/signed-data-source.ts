@@ -4,6 +4,8 @@ import type { Logger } from '@ecom/platform/logger';
 import type { RequestContext } from '@ecom/platform/request-context';
 import type { DocumentNode, OperationDefinitionNode } from 'graphql';
 import { fetchFault } from './fetch-failure.ts';
+import { recordFetchAnswer, recordFetchFault } from './fetch-span.ts';
+import { injectTraceHeaders } from '@ecom/platform/tracing';
 import { fallbackAnswer, rememberAnswer } from './last-known-fallback.ts';
 import { signRequest } from './request-signing.ts';
 import { createSubgraphBreaker, type BreakerSettings } from './subgraph-breaker.ts';
@@ -41,6 +43,8 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RequestContext> {
   override willSendRequest(options: GraphQLDataSourceProcessOptions<RequestContext>): void {
     const context = options.context as Partial<RequestContext>;
     signRequest(options.request, context, this.options.gatewaySecret, fetchBudgetMs(context, this.options, isMutation(options)));
+    // The trace context (W3C traceparent) is deliberately outside the signature: see README "Operating it".
+    injectTraceHeaders(options.request.http!.headers);
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<RequestContext>): Promise<GatewayGraphQLResponse> {
@@ -50,6 +54,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RequestContext> {
     const document = incoming(options).document;
     try {
       const response = await this.breaker.fire(() => super.process(options));
+      recordFetchAnswer(response.errors);
       rememberAnswer(this.options.stale, document, representations, response);
       return response;
     } catch (error) {
@@ -59,6 +64,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RequestContext> {
       (context.logger ?? this.options.logger).warn({ err: error, service, status }, 'subgraph fetch failed');
       const path = 'pathInIncomingRequest' in options ? trimPath(options.pathInIncomingRequest) : undefined;
       const fault = fetchFault(error, { service, path, requestId: context.requestId });
+      recordFetchFault(fault, error);
       // A mutation is never answered from a fallback: it fails, typed, and the client retries with
       // its idempotency key.
       if (isMutation(options) || !document) throw fault;

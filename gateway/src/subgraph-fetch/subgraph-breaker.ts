@@ -1,5 +1,6 @@
 import CircuitBreaker from 'opossum';
 import type { Logger } from '@ecom/platform/logger';
+import { instantSpan } from '@ecom/platform/tracing';
 
 export interface BreakerSettings {
   /** Failure share (percent) in the rolling window that opens the breaker. */
@@ -46,6 +47,10 @@ export function createSubgraphBreaker<T>(
   breaker.on('open', () => logger.warn({ service }, 'circuit breaker opened'));
   breaker.on('halfOpen', () => logger.info({ service }, 'circuit breaker probing'));
   breaker.on('close', () => logger.info({ service }, 'circuit breaker closed'));
+  const traceState = (state: 'open' | 'half-open' | 'closed') => () => instantSpan(`circuit breaker ${state}`, { 'peer.service': service, 'breaker.state': state });
+  breaker.on('open', traceState('open'));
+  breaker.on('halfOpen', traceState('half-open'));
+  breaker.on('close', traceState('closed'));
   return {
     async fire(run) {
       try {

@@ -8,6 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { traceSqlStatements } from './sql-spans.ts';
 
 export type Db<TSchema extends Record<string, unknown> = Record<string, unknown>> = PgDatabase<PgQueryResultHKT, TSchema>;
 
@@ -60,6 +61,7 @@ export async function migrateServer(databaseUrl: string, schemaName: string, mig
  * Migrations are applied before the handle is returned, so a handle is always at the latest schema.
  */
 export async function openDb<TSchema extends Record<string, unknown>>(options: DbOptions<TSchema>): Promise<DbHandle<TSchema>> {
+  traceSqlStatements();
   let statements = 0;
   const logger = {
     logQuery(query: string) {

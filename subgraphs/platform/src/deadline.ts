@@ -1,6 +1,7 @@
 import type { GraphQLError } from 'graphql';
 import { serviceFault } from './errors.ts';
 import type { SubgraphName } from './subgraph-names.ts';
+import { annotateSpan } from './tracing.ts';
 
 /**
  * Per-field time budgets. A batch that misses its budget settles every pending key with a typed
@@ -62,6 +63,7 @@ export async function withDeadline<T>(o: DeadlineOptions, keyCount: number, run:
     const outcome = await Promise.race([work, expired]);
     if (outcome === 'expired') {
       work.catch(() => {}); // abandoned: nobody awaits it any more
+      annotateSpan({ 'deadline.hit': true, 'deadline.budget_ms': budget });
       const error = fieldTimeoutError(o.service, o.field);
       return Array.from({ length: keyCount }, () => error);
     }

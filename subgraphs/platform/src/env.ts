@@ -118,3 +118,55 @@ export function testEnv(source: NodeJS.ProcessEnv = process.env): { databaseUrl?
   const env = parseEnv({ DATABASE_URL: optionalUrl, REDIS_URL: optionalUrl, AMQP_URL: optionalUrl }, source);
   return { databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, amqpUrl: env.AMQP_URL };
 }
+
+const emptyAsUndefinedEnum = <T extends readonly [string, ...string[]]>(values: T) => z.preprocess(emptyAsUndefined, z.enum(values).optional());
+const OTLP_PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'] as const;
+
+/**
+ * The standard OpenTelemetry variables. They are checked here so a typo fails the start; the SDK
+ * (@opentelemetry/sdk-node) then reads them itself, as it documents, for everything it builds from
+ * them (exporter, protocol, headers, sampler, resource). See telemetry.ts.
+ */
+export const telemetryEnvShape = {
+  OTEL_SDK_DISABLED: booleanFlag,
+  OTEL_SERVICE_NAME: z.preprocess(emptyAsUndefined, z.string().optional()),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalUrl,
+  OTEL_EXPORTER_OTLP_PROTOCOL: emptyAsUndefinedEnum(OTLP_PROTOCOLS),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: emptyAsUndefinedEnum(OTLP_PROTOCOLS),
+  OTEL_TRACES_EXPORTER: z.preprocess(
+    emptyAsUndefined,
+    z.string().regex(/^\s*(otlp|zipkin|console|none)(\s*,\s*(otlp|zipkin|console|none))*\s*$/, 'expected otlp, zipkin, console or none').optional(),
+  ),
+  OTEL_TRACES_SAMPLER: emptyAsUndefinedEnum([
+    'always_on',
+    'always_off',
+    'traceidratio',
+    'parentbased_always_on',
+    'parentbased_always_off',
+    'parentbased_traceidratio',
+  ]),
+  OTEL_TRACES_SAMPLER_ARG: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(1).optional()),
+};
+
+export interface TelemetrySettings {
+  /** OTEL_SDK_DISABLED: nothing is registered; every span is the API's no-op. */
+  disabled: boolean;
+  /**
+   * Some trace exporter is configured: an OTLP endpoint, or an explicit OTEL_TRACES_EXPORTER other
+   * than otlp/none. Without one no tracer provider is registered (spans cost next to nothing), but
+   * the W3C context still passes through, so a downstream service that does export joins the trace.
+   */
+  exporting: boolean;
+  /** The resource's service.name unless OTEL_SERVICE_NAME says otherwise. */
+  defaultServiceName: string;
+}
+
+/** Telemetry settings of one process; `defaultServiceName` is the subgraph's name or `gateway`. */
+export function telemetryFrom(defaultServiceName: string, source: NodeJS.ProcessEnv = process.env): TelemetrySettings {
+  const env = parseEnv(telemetryEnvShape, source);
+  const exporters = (env.OTEL_TRACES_EXPORTER ?? 'otlp').split(',').map((e) => e.trim());
+  const otlpEndpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const exporting = !exporters.includes('none') && exporters.some((e) => e !== 'otlp' || otlpEndpoint !== undefined);
+  return { disabled: env.OTEL_SDK_DISABLED === true, exporting, defaultServiceName };
+}

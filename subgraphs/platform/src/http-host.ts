@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
 import { fault } from './errors.ts';
 import type { Logger } from './logger.ts';
+import { serveTraced } from './tracing.ts';
 
 /** The request body cap, the gateway's and every subgraph's. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -27,6 +28,8 @@ export interface HttpHostOptions {
   keepAliveTimeoutMs?: number;
   /** On stop, in-flight requests get this long before their connections are cut. */
   drainGraceMs?: number;
+  /** The service each request's server span is filed under (tracing.ts; a no-op with tracing off). */
+  service: string;
 }
 
 export interface HttpHost {
@@ -64,7 +67,7 @@ export function createHttpHost(options: HttpHostOptions): HttpHost {
   };
 
   const server: Server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
+    serveTraced(options.service, req, res, () => handle(req, res)).catch((err: unknown) => {
       options.logger.error({ err }, 'request failed');
       // An unexpected crash may well pass: the client may retry, quoting the request id if it persists.
       if (!res.headersSent) sendFaults(res, 500, [fault('INTERNAL', undefined, { retryable: true })]);

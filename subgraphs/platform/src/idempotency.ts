@@ -5,6 +5,7 @@ import type { Db } from './db.ts';
 import { domainError, type DomainErrorResult } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { every } from './periodic.ts';
+import { spanEvent } from './tracing.ts';
 
 /**
  * Every mutation runs through here. A key is scoped to (caller, mutation); its row is the record of
@@ -86,13 +87,17 @@ export function fingerprintOf(input: Record<string, unknown>): string {
 
 const scopeOf = (r: IdempotentRequest) => `${r.caller}|${r.mutation}`;
 
-const reused = () =>
-  domainError(
+const reused = () => {
+  spanEvent('idempotency.conflict');
+  return domainError(
     'IdempotencyKeyReusedError',
     'This idempotency key was already used for a different request. Use a new key for a new request.',
   );
-const inProgress = () =>
-  domainError('IdempotencyInProgressError', 'The first request with this idempotency key is still running. Retry shortly with the same key.');
+};
+const inProgress = () => {
+  spanEvent('idempotency.in_progress');
+  return domainError('IdempotencyInProgressError', 'The first request with this idempotency key is still running. Retry shortly with the same key.');
+};
 
 /** Thrown inside a transaction to roll it back while still answering with a value. */
 class Rollback<T> extends Error {
@@ -113,6 +118,7 @@ function isLockTimeout(err: unknown): boolean {
 }
 
 function replay<T>(row: { fingerprint: string; response: unknown }, fingerprint: string): T | IdempotencyOutcome {
+  if (row.fingerprint === fingerprint) spanEvent('idempotency.replay');
   return row.fingerprint === fingerprint ? (row.response as T) : reused();
 }
 
@@ -220,7 +226,7 @@ export async function runWithLease<T extends Stored>(
     const [row] = await db.select().from(table).where(where);
     if (!row) continue; // released between our insert and select: claim again
     if (row.fingerprint !== fingerprint) return reused();
-    if (row.status === 'done') return row.response as T;
+    if (row.status === 'done') return replay<T>(row, fingerprint);
     // A lease that ran out belongs to an execution that died: take it over, atomically.
     const taken = await db
       .update(table)

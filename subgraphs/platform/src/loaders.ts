@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { withDeadline, type DeadlineOptions } from './deadline.ts';
+import { traced } from './tracing.ts';
 
 /**
  * A per-request loader whose batch function returns rows in any order; each key gets the row
@@ -43,5 +44,10 @@ export function groupLoader<K extends string, R>(
 }
 
 function guarded<T>(deadline: DeadlineOptions | undefined, keyCount: number, run: () => Promise<T[]>): Promise<(T | Error)[]> {
-  return deadline ? withDeadline(deadline, keyCount, run) : run();
+  const field = deadline?.field ?? 'load';
+  return traced(`batch ${field}`, () => (deadline ? withDeadline(deadline, keyCount, run) : run()), {
+    'graphql.field.path': field,
+    'dataloader.batch_size': keyCount,
+    'deadline.hit': false,
+  });
 }

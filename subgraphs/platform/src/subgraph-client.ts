@@ -5,6 +5,7 @@ import { serviceFault } from './errors.ts';
 import type { SubgraphName } from './env.ts';
 import { signHeaders } from './gateway-credential.ts';
 import type { RequestContext } from './request-context.ts';
+import { traceHeaders } from './tracing.ts';
 
 /**
  * Calls from one subgraph to another (the order saga, cart pricing). They go to the sibling
@@ -68,7 +69,7 @@ export function createSubgraphClient(urls: Record<SubgraphName, string>, secret:
       try {
         response = await fetch(urls[target], {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...headers },
+          headers: { 'content-type': 'application/json', ...headers, ...traceHeaders() },
           body,
           signal: AbortSignal.timeout(timeoutMs),
         });

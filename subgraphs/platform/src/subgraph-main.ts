@@ -1,9 +1,10 @@
 import { join, resolve } from 'node:path';
-import { faultsFrom, fieldBudgetsFrom, gatewaySecretFrom, listenPortOf, parseEnv, platformEnvShape, REPO_ROOT, subgraphUrlsFrom } from './env.ts';
+import { faultsFrom, fieldBudgetsFrom, gatewaySecretFrom, listenPortOf, parseEnv, platformEnvShape, REPO_ROOT, subgraphUrlsFrom, telemetryFrom } from './env.ts';
 import { eventsConfigFrom } from './events/events-config.ts';
 import { createLogger } from './logger.ts';
 import type { RequestContext } from './request-context.ts';
 import { bootSubgraph, type SubgraphDefinition } from './subgraph-app.ts';
+import { startTelemetry } from './telemetry.ts';
 
 /**
  * What a subgraph's src/index.ts runs: read the environment, boot, listen on the port of its own
@@ -13,6 +14,7 @@ export async function runSubgraph<TSchema extends Record<string, unknown>, TCont
   def: SubgraphDefinition<TSchema, TContext>,
   settings: Record<string, unknown> = {},
 ): Promise<void> {
+  const telemetry = startTelemetry(telemetryFrom(def.name));
   const env = parseEnv(platformEnvShape);
   const logger = createLogger(def.name, env.LOG_LEVEL);
   const subgraphUrls = subgraphUrlsFrom();
@@ -38,6 +40,7 @@ export async function runSubgraph<TSchema extends Record<string, unknown>, TCont
     draining = true;
     logger.info({ signal }, 'shutting down');
     await booted.close();
+    await telemetry.shutdown();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -9,6 +9,7 @@ import type { FaultInjection } from './fault-injection.ts';
 import { verifySignature } from './gateway-credential.ts';
 import { createHttpHost, headerMapOf, parseJsonBody, readBody, sendFaults } from './http-host.ts';
 import type { Logger } from './logger.ts';
+import { operationSpan } from './operation-span.ts';
 import { HEADERS, requestContextFrom, type RequestContext } from './request-context.ts';
 
 export interface SubgraphServerOptions<TContext extends RequestContext> {
@@ -62,13 +63,14 @@ export async function startSubgraph<TContext extends RequestContext>(
     // NODE_ENV is not test) would stop the server under it and re-raise the signal, killing the
     // process with 143 before the database pool is closed.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ...(options.plugins ?? [])],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), operationSpan<TContext>(), ...(options.plugins ?? [])],
     includeStacktraceInErrorResponses: false,
     formatError: maskError(options.logger),
   });
   await apollo.start();
 
   const host = createHttpHost({
+    service: options.name,
     logger: options.logger,
     readiness: async () => ({ ready: await options.ready() }),
     async graphql(req, res, url) {

@@ -1,4 +1,5 @@
 import { domainError, fault } from '@ecom/platform/errors';
+import { sagaStep } from '@ecom/platform/tracing';
 import type { Lease } from '@ecom/platform/idempotency';
 import { linesByOrderIds, markCancelRequested, orderById, type OrderDb } from '../db/orders.ts';
 import type { OrderRow, OrderStatus } from '../db/schema.ts';
@@ -46,7 +47,7 @@ async function runCancelOrder(ctx: OrderContext, { caller, userId, lease }: Saga
   if (order.status === 'CANCELLED' && order.cancelledBy === lease.seed) return viewOf(db, order);
 
   if (order.status === 'PENDING_PAYMENT') {
-    const state = await releaseStock(caller, order.id);
+    const state = await sagaStep('cancelOrder', 'releaseStock', () => releaseStock(caller, input.orderId));
     if (state !== 'SOLD') {
       failpoint(ctx.settings, 'after-stock-commit');
       return finish(ctx, lease, order, 'PENDING_PAYMENT', reason);
@@ -66,7 +67,7 @@ async function runCancelOrder(ctx: OrderContext, { caller, userId, lease }: Saga
     return row;
   });
   if (!started) return notCancellable((await orderById(db, order.id))!.status);
-  await restockOrder(caller, order.id);
+  await sagaStep('cancelOrder', 'restock', () => restockOrder(caller, order.id));
   failpoint(ctx.settings, 'after-stock-commit');
   return finish(ctx, lease, started, 'PAID', reason);
 }

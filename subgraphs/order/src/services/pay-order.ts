@@ -1,4 +1,5 @@
 import { domainError, fault } from '@ecom/platform/errors';
+import { sagaStep } from '@ecom/platform/tracing';
 import type { Lease } from '@ecom/platform/idempotency';
 import { linesByOrderIds, orderById } from '../db/orders.ts';
 import { approvedPayment, insertPayment } from '../db/payments.ts';
@@ -66,7 +67,7 @@ async function runPayOrder(ctx: OrderContext, { caller, userId, lease }: SagaSte
     failpoint(ctx.settings, 'after-charge');
   }
 
-  const state = await commitStock(caller, order.id);
+  const state = await sagaStep('payOrder', 'commitStock', () => commitStock(caller, order.id));
   if (state === 'RELEASED') {
     // The reservation was released first (expiry or cancellation): give the money back.
     await refundIfCharged(db, order.id, new Date());

@@ -1,5 +1,6 @@
 import { domainError, fault } from '@ecom/platform/errors';
 import type { Lease } from '@ecom/platform/idempotency';
+import { sagaStep } from '@ecom/platform/tracing';
 import { claimPlan, deletePlan, planOf } from '../db/checkout-plans.ts';
 import { appendEvent } from '../db/outbox.ts';
 import { insertOrder, orderById } from '../db/orders.ts';
@@ -40,7 +41,7 @@ async function runPlaceOrder(ctx: OrderContext, { caller, userId, lease }: SagaS
 
   let planRow = await planOf(db, orderId);
   if (!planRow) {
-    const decided = await decidePlan(caller, userId, input);
+    const decided = await sagaStep('placeOrder', 'quote', () => decidePlan(caller, userId, input));
     if ('__typename' in decided) return decided;
     const now = new Date();
     planRow = await claimPlan(db, {
@@ -53,11 +54,11 @@ async function runPlaceOrder(ctx: OrderContext, { caller, userId, lease }: SagaS
   }
   const plan = planRow.plan;
 
-  const reserved = await reserveStock(caller, {
+  const reserved = await sagaStep('placeOrder', 'reserveStock', () => reserveStock(caller, {
     orderId,
     lines: unitsByVariant(plan),
     expiresAt: planRow.reservationExpiresAt.toISOString(),
-  });
+  }));
   if ('__typename' in reserved) {
     // Nothing was reserved: forget the plan and store the answer for this key.
     await db.transaction(async (tx) => {
@@ -76,7 +77,7 @@ async function runPlaceOrder(ctx: OrderContext, { caller, userId, lease }: SagaS
 
   const { row, lines } = orderFromPlan(orderId, userId, input, planRow, new Date());
   const view = orderView(row, lines);
-  const created = await db.transaction(async (tx) => {
+  const created = await sagaStep('placeOrder', 'createOrder', () => db.transaction(async (tx) => {
     if (!(await insertOrder(tx, row, lines))) return false;
     await appendEvent(
       tx,
@@ -88,13 +89,13 @@ async function runPlaceOrder(ctx: OrderContext, { caller, userId, lease }: SagaS
     await deletePlan(tx, orderId);
     await completeLease(lease, tx, view);
     return true;
-  });
+  }));
   // Another execution of this key (one that outlived its lease) created it first: answer that one.
   if (!created) return viewOf(db, (await orderById(db, orderId))!);
   failpoint(ctx.settings, 'after-commit');
 
   // Best effort here; the outbox relay repeats it until the cart confirms.
-  await completeCheckout(caller, { cartId: plan.cartId, orderId, lines: plan.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity })) }).catch(
+  await sagaStep('placeOrder', 'completeCheckout', () => completeCheckout(caller, { cartId: plan.cartId, orderId, lines: plan.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity })) })).catch(
     (err: unknown) => ctx.logger.warn({ err, orderId }, 'completeCheckout failed; the outbox relay will retry it'),
   );
   return view;

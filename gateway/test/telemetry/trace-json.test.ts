@@ -1,0 +1,3 @@
+import { traceSuite } from './trace-suite.ts';
+
+traceSuite('http/json');
