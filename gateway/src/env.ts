@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { booleanFlag, gatewaySecretFrom, parseEnv, REPO_ROOT, subgraphUrlsFrom, telemetryFrom, type SubgraphName, type TelemetrySettings } from '@ecom/platform/env';
+import { booleanFlag, gatewaySecretFrom, parseEnv, productionSecretProblem, REPO_ROOT, subgraphUrlsFrom, telemetryFrom, type SubgraphName, type TelemetrySettings } from '@ecom/platform/env';
 import { parseFieldBudgets } from '@ecom/platform/deadline';
 import { z } from 'zod';
 import { DEFAULT_RESILIENCE, type ResilienceSettings } from './subgraph-fetch/resilience.ts';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './plugins/query-limits.ts';
 import type { RateLimitSettings } from './edge/rate-limit.ts';
+import type { TokenClaims } from './edge/auth.ts';
 
 /** Documented development default (README, .env.example); refused when NODE_ENV=production. */
 export const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me';
@@ -28,6 +29,9 @@ const shape = {
   // --- the edge (README "Edge") ---
   /** RS256 tokens from an identity provider, besides HS256 with JWT_SECRET. */
   JWKS_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
+  /** `iss` / `aud` every client token must carry (required in production with a JWKS). */
+  JWT_ISSUER: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional()),
+  JWT_AUDIENCE: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional()),
   /** Browser origins allowed to call, comma-separated, or `*`. */
   CORS_ORIGINS: z.string().default(''),
   /** Requests per principal (user, else client IP) per window; 0 turns rate limiting off. */
@@ -51,6 +55,7 @@ const shape = {
 
 export interface EdgeEnv {
   jwksUrl?: string;
+  tokenClaims: TokenClaims;
   corsOrigins: string[];
   /** Undefined: rate limiting off. */
   rateLimit?: RateLimitSettings;
@@ -97,7 +102,11 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): GatewayEnv {
     problems.push(...(err as Error).message.split('\n').slice(1));
   }
   const nodeEnv = env?.NODE_ENV ?? (source.NODE_ENV === 'production' ? 'production' : 'development');
-  if (nodeEnv === 'production' && !source.JWT_SECRET) problems.push('  JWT_SECRET: required in production');
+  const jwtProblem = nodeEnv === 'production' ? productionSecretProblem('JWT_SECRET', env?.JWT_SECRET, DEV_JWT_SECRET) : undefined;
+  if (jwtProblem) problems.push(jwtProblem);
+  if (nodeEnv === 'production' && env?.JWKS_URL && !(env.JWT_ISSUER && env.JWT_AUDIENCE)) {
+    problems.push('  JWT_ISSUER / JWT_AUDIENCE: required in production with JWKS_URL (tokens of other issuers or services would pass)');
+  }
   let gatewaySecret = '';
   try {
     gatewaySecret = gatewaySecretFrom({ NODE_ENV: nodeEnv, GATEWAY_SECRET: env?.GATEWAY_SECRET });
@@ -132,6 +141,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): GatewayEnv {
     },
     edge: {
       jwksUrl: env.JWKS_URL,
+      tokenClaims: { issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
       corsOrigins: env.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
       rateLimit:
         env.RATE_LIMIT_POINTS > 0

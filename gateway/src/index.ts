@@ -24,6 +24,7 @@ const gateway = createGateway({
   resilience: env.resilience,
   cache: createCache(env.redisUrl, logger, 'ecom:gateway:'),
   jwksUrl: env.edge.jwksUrl,
+  tokenClaims: env.edge.tokenClaims,
   redisUrl: env.redisUrl,
   queryLimits: env.edge.queryLimits,
   rateLimit: env.edge.rateLimit,

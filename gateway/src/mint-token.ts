@@ -11,4 +11,5 @@ const { values } = parseArgs({
   },
 });
 const roles = values.roles.split(',').map((r) => r.trim()).filter(Boolean);
-console.log(await mintToken(loadEnv().jwtSecret, values.sub, roles, values.expires));
+const env = loadEnv();
+console.log(await mintToken(env.jwtSecret, values.sub, roles, values.expires, env.edge.tokenClaims));

@@ -5,7 +5,7 @@ import { createHttpHost } from '@ecom/platform/http-host';
 import type { Logger } from '@ecom/platform/logger';
 import { HEADERS, type RequestContext } from '@ecom/platform/request-context';
 import { operationSpan } from '@ecom/platform/operation-span';
-import { createAuthenticator } from './edge/auth.ts';
+import { createAuthenticator, type TokenClaims } from './edge/auth.ts';
 import { formatError, requestIdOnFaults } from './plugins/error-format.ts';
 import { probeSubgraphs } from './edge/readiness.ts';
 import { requestIdFrom } from './edge/request-id.ts';
@@ -47,6 +47,8 @@ export interface GatewayOptions {
   // --- the edge (README "Edge") ---
   /** RS256 client tokens are verified against this JWKS, besides HS256 with jwtSecret. */
   jwksUrl?: string;
+  /** `iss` / `aud` every client token must carry, when set. */
+  tokenClaims?: TokenClaims;
   /** Rate-limit counters in this Redis (shared by every instance); in memory without it. */
   redisUrl?: string;
   /** Depth, aliases, directives, tokens, cost; DEFAULT_QUERY_LIMITS for what is not given. */
@@ -91,7 +93,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   started.catch(() => {});
 
   const steps: EdgeSteps = {
-    authenticate: authenticateStep(createAuthenticator(options.jwtSecret, options.jwksUrl)),
+    authenticate: authenticateStep(createAuthenticator(options.jwtSecret, options.jwksUrl, options.tokenClaims)),
     rateLimit: rateLimitStep(rateLimiter),
     readOperation,
     admit: (op) => admitOperation(op, { maxTokens: limits.tokens, safelist: options.safelist }),

@@ -11,39 +11,78 @@ export type AuthResult = { ok: true; principal: Principal } | { ok: false; messa
 const SANE_SUBJECT = /^[\x21-\x7e]{1,128}$/;
 const SANE_ROLE = /^[A-Za-z0-9_.:-]{1,64}$/;
 
+/** Clocks of the identity provider and the gateway may differ by this much (contract: 30 s). */
+export const CLOCK_TOLERANCE_SECONDS = 30;
+
+/**
+ * With a JWKS configured, the identity provider's subjects are the users; a token signed with the
+ * shared HS256 secret names a subject in its own namespace, so whoever holds JWT_SECRET can never
+ * mint an identity-provider user (and no provider subject can pose as a local one).
+ */
+export const LOCAL_SUBJECT_PREFIX = 'local:';
+
+export interface TokenClaims {
+  /** `iss` every token must carry, when set. */
+  issuer?: string;
+  /** `aud` every token must carry, when set. */
+  audience?: string;
+}
+
 /**
  * `Authorization: Bearer <JWT>` → the principal. No header is anonymous; anything present but not
- * a valid, unexpired HS256 (or, with a JWKS, RS256) token with a usable `sub` is refused rather than downgraded to anonymous,
- * so a client with a broken token learns so instead of silently losing its cart.
+ * a valid, unexpired HS256 (or, with a JWKS, RS256) token with `exp`, a usable `sub` and, when
+ * configured, the right `iss`/`aud` is refused rather than downgraded to anonymous, so a client
+ * with a broken token learns so instead of silently losing its cart.
  */
-export function createAuthenticator(jwtSecret: string, jwksUrl?: string) {
+export function createAuthenticator(jwtSecret: string, jwksUrl?: string, claims: TokenClaims = {}) {
   const keys = tokenKeys(jwtSecret, jwksUrl);
+  const verifyOptions = {
+    algorithms: keys.algorithms,
+    requiredClaims: ['exp'],
+    clockTolerance: CLOCK_TOLERANCE_SECONDS,
+    ...(claims.issuer ? { issuer: claims.issuer } : {}),
+    ...(claims.audience ? { audience: claims.audience } : {}),
+  };
   return async function authenticate(authorization: string | undefined): Promise<AuthResult> {
     if (authorization === undefined) return { ok: true, principal: ANONYMOUS };
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     if (!match) return { ok: false, message: 'The Authorization header must be "Bearer <token>". Sign in again.' };
     try {
-      const { payload } = await jwtVerify(match[1]!, keys.getKey, { algorithms: keys.algorithms });
+      const { payload, protectedHeader } = await jwtVerify(match[1]!, keys.getKey, verifyOptions);
       const { sub, roles } = payload;
       if (typeof sub !== 'string' || !SANE_SUBJECT.test(sub)) return { ok: false, message: 'The token has no usable subject. Sign in again.' };
       if (roles !== undefined && (!Array.isArray(roles) || !roles.every((r) => typeof r === 'string' && SANE_ROLE.test(r)))) {
         return { ok: false, message: 'The token carries malformed roles. Sign in again.' };
       }
-      return { ok: true, principal: { userId: sub, roles: (roles as string[] | undefined) ?? [] } };
+      const userId = subjectOf(sub, protectedHeader.alg === 'HS256', jwksUrl !== undefined);
+      if (!userId) return { ok: false, message: 'The token has no usable subject. Sign in again.' };
+      return { ok: true, principal: { userId, roles: (roles as string[] | undefined) ?? [] } };
     } catch (err) {
       if (err instanceof joseErrors.JWTExpired) return { ok: false, message: 'The token has expired. Sign in again.' };
+      if (err instanceof joseErrors.JWTClaimValidationFailed) return { ok: false, message: 'The token was not issued for this service. Sign in again.' };
       if (isKeySourceFailure(err)) return { ok: false, unavailable: true, message: 'Sign-in cannot be checked right now. Retry shortly.' };
       return { ok: false, message: 'The token is not valid. Sign in again.' };
     }
   };
 }
 
+/** The user a verified subject names; null when a provider's subject claims the local namespace. */
+function subjectOf(sub: string, local: boolean, withJwks: boolean): string | null {
+  if (!withJwks) return sub;
+  if (local) return `${LOCAL_SUBJECT_PREFIX}${sub}`;
+  return sub.startsWith(LOCAL_SUBJECT_PREFIX) ? null : sub;
+}
+
 /** A token as the gateway accepts it: for development (npm run token) and tests. */
-export function mintToken(jwtSecret: string, sub: string, roles: string[] = [], expiresIn: string | number = '12h'): Promise<string> {
-  return new SignJWT({ roles })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(sub)
-    .setIssuedAt()
-    .setExpirationTime(expiresIn)
-    .sign(new TextEncoder().encode(jwtSecret));
+export function mintToken(
+  jwtSecret: string,
+  sub: string,
+  roles: string[] = [],
+  expiresIn: string | number = '12h',
+  claims: TokenClaims = {},
+): Promise<string> {
+  const jwt = new SignJWT({ roles }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(sub).setIssuedAt().setExpirationTime(expiresIn);
+  if (claims.issuer) jwt.setIssuer(claims.issuer);
+  if (claims.audience) jwt.setAudience(claims.audience);
+  return jwt.sign(new TextEncoder().encode(jwtSecret));
 }

@@ -10,6 +10,7 @@ describe('edge settings from the environment', () => {
   it('has documented defaults', () => {
     expect(loadEnv({}).edge).toEqual({
       jwksUrl: undefined,
+      tokenClaims: { issuer: undefined, audience: undefined },
       corsOrigins: [],
       rateLimit: { points: 600, windowSeconds: 60, clients: {} },
       safelistManifestPath: undefined,
@@ -46,6 +47,22 @@ describe('edge settings from the environment', () => {
       queryLimits: { ...DEFAULT_QUERY_LIMITS, depth: 8, cost: 20_000 },
     });
     expect(loadEnv({ RATE_LIMIT_POINTS: '0' }).edge.rateLimit).toBeUndefined();
+  });
+
+  it('takes the token claims to check, and requires them in production with a JWKS', () => {
+    expect(loadEnv({ JWT_ISSUER: 'https://idp.example', JWT_AUDIENCE: 'ecom' }).edge.tokenClaims).toEqual({ issuer: 'https://idp.example', audience: 'ecom' });
+    expect(() => loadEnv({ ...PRODUCTION, JWKS_URL: 'https://idp.example/jwks.json' })).toThrow(/JWT_ISSUER \/ JWT_AUDIENCE: required in production/);
+    expect(loadEnv({ ...PRODUCTION, JWKS_URL: 'https://idp.example/jwks.json', JWT_ISSUER: 'https://idp.example', JWT_AUDIENCE: 'ecom' }).edge.jwksUrl).toBe(
+      'https://idp.example/jwks.json',
+    );
+  });
+
+  it('refuses weak or documented development secrets in production', () => {
+    expect(() => loadEnv({ ...PRODUCTION, JWT_SECRET: 'sixteen-chars-xx' })).toThrow(/JWT_SECRET: at least 32/);
+    expect(() => loadEnv({ ...PRODUCTION, JWT_SECRET: 'dev-only-jwt-secret-change-me' })).toThrow(/JWT_SECRET/);
+    expect(() => loadEnv({ ...PRODUCTION, GATEWAY_SECRET: 'sixteen-chars-xx' })).toThrow(/GATEWAY_SECRET: at least 32/);
+    expect(() => loadEnv({ ...PRODUCTION, GATEWAY_SECRET: 'dev-only-gateway-secret-change-me' })).toThrow(/GATEWAY_SECRET/);
+    expect(loadEnv(PRODUCTION).nodeEnv).toBe('production');
   });
 
   it('lists every bad edge setting at once', () => {

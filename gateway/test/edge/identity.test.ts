@@ -38,6 +38,8 @@ const BAD_TOKENS: [string, (sub: string) => Promise<string>][] = [
   ['unsigned (alg none)', async (sub) => `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub, exp: Math.floor(Date.now() / 1000) + 3600 })}.`],
   ['signed HS512 with the right secret', (sub) => new SignJWT({}).setProtectedHeader({ alg: 'HS512' }).setSubject(sub).sign(new TextEncoder().encode(graph.jwtSecret.padEnd(64, 'x')))],
   ['signed RS256 with a key nobody published', (sub) => rs256(stranger, sub)],
+  ['without exp (it would never expire)', (sub) => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setIssuedAt().sign(secretKey())],
+  ['expired beyond the 30 s clock tolerance', (sub) => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setExpirationTime(Math.floor(Date.now() / 1000) - 45).sign(secretKey())],
 ];
 
 describe('tokens, through the gateway', () => {
@@ -142,7 +144,7 @@ describe('RS256 tokens from a JWKS', () => {
     await new Promise((r) => jwksServer?.close(r));
   });
 
-  it('accepts a token signed by a published key, as the same user an HS256 token names', async () => {
+  it('accepts a token signed by a published key; an HS256 token naming the same subject is another user', async () => {
     const sub = `idp-${randomUUID().slice(0, 8)}`;
     const added = await post<{ addToCart: CartView & Result }>(
       withJwks.url,
@@ -153,11 +155,18 @@ describe('RS256 tokens from a JWKS', () => {
     const cart = added.body.data!.addToCart;
     expect(cart.__typename).toBe('Cart');
     expect(jwksRequests).toBeGreaterThan(0);
-    // The cart belongs to `sub`: readable with any valid token for that user, by no one else.
-    expect(await readCart(graph, cart.id, await graph.token(sub))).toMatchObject({ id: cart.id });
-    expect(await readCart(graph, cart.id, await graph.token(`${sub}-other`))).toBeNull();
+    // The cart belongs to the provider's `sub`: readable with its RS256 token, by no one else, and
+    // not by an HS256 token naming the same subject (whoever holds JWT_SECRET cannot mint a provider user).
+    const rs = await post(withJwks.url, { query: OPS.cart, variables: { id: cart.id } }, { authorization: `Bearer ${await rs256(issuer, sub)}` });
+    expect(rs.body.data).toMatchObject({ cart: { id: cart.id } });
+    const other = await post(withJwks.url, { query: OPS.cart, variables: { id: cart.id } }, { authorization: `Bearer ${await rs256(issuer, `${sub}-other`)}` });
+    expect(other.body.data).toMatchObject({ cart: null });
     const hs = await post(withJwks.url, { query: OPS.cart, variables: { id: cart.id } }, { authorization: `Bearer ${await graph.token(sub)}` });
-    expect(hs.body.data).toMatchObject({ cart: { id: cart.id } });
+    expect(hs.status).toBe(200);
+    expect(hs.body.data).toMatchObject({ cart: null });
+    // Nor can a provider subject claim the local namespace.
+    const posing = await post(withJwks.url, { query: '{ categories { id } }' }, { authorization: `Bearer ${await rs256(issuer, `local:${sub}`)}` });
+    expect(posing.status).toBe(401);
   });
 
   it('refuses RS256 signed with an unknown key or an unknown kid, and RS256 where no JWKS is configured', async () => {
@@ -178,6 +187,45 @@ describe('RS256 tokens from a JWKS', () => {
     const hs = await post(jwksDown.url, { query: '{ categories { id } }' }, { authorization: `Bearer ${await graph.token('u1')}` });
     expect(hs.status).toBe(200);
     expect(hs.body.errors).toBeUndefined();
+  });
+});
+
+describe('token claims', () => {
+  const claims = { issuer: 'https://idp.example', audience: 'ecom-graph' };
+  let strict: ExtraGateway;
+  beforeAll(async () => {
+    strict = await extraGateway(graph, { tokenClaims: claims });
+  });
+  afterAll(async () => {
+    await strict?.stop();
+  });
+  const ask = (url: string, token: string) => post(url, { query: '{ categories { id } }' }, { authorization: `Bearer ${token}` });
+  const hs256 = (fields: { iss?: string; aud?: string; expOffset: number }) => {
+    const jwt = new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('user-claims').setExpirationTime(Math.floor(Date.now() / 1000) + fields.expOffset);
+    if (fields.iss) jwt.setIssuer(fields.iss);
+    if (fields.aud) jwt.setAudience(fields.aud);
+    return jwt.sign(secretKey());
+  };
+
+  it('accepts a token that expired less than the 30 s clock tolerance ago', async () => {
+    const res = await ask(graph.url, await hs256({ expOffset: -10 }));
+    expect(res.status, res.text).toBe(200);
+  });
+
+  it('with JWT_ISSUER / JWT_AUDIENCE set, refuses a token without them or with others', async () => {
+    for (const [what, token] of [
+      ['no iss or aud', await hs256({ expOffset: 600 })],
+      ['another issuer', await hs256({ iss: 'https://evil.example', aud: claims.audience, expOffset: 600 })],
+      ['another audience', await hs256({ iss: claims.issuer, aud: 'another-service', expOffset: 600 })],
+      ['no audience', await hs256({ iss: claims.issuer, expOffset: 600 })],
+    ] as const) {
+      const res = await ask(strict.url, token);
+      expect(res.status, what).toBe(401);
+      expect(codeOf(res), what).toBe('UNAUTHENTICATED');
+    }
+    const ok = await ask(strict.url, await mintToken(graph.jwtSecret, 'user-claims', [], '1h', claims));
+    expect(ok.status, ok.text).toBe(200);
+    expect(ok.body.errors).toBeUndefined();
   });
 });
 

@@ -108,9 +108,22 @@ export function fieldBudgetsFrom(env: Pick<PlatformEnv, 'FIELD_BUDGET_MS' | 'FIE
 
 /** The gateway secret, refusing the development default in production. */
 export function gatewaySecretFrom(env: Pick<PlatformEnv, 'NODE_ENV' | 'GATEWAY_SECRET'>): string {
-  if (env.GATEWAY_SECRET) return env.GATEWAY_SECRET;
-  if (env.NODE_ENV === 'production') throw new Error('Invalid environment:\n  GATEWAY_SECRET: required in production');
-  return DEV_GATEWAY_SECRET;
+  if (env.NODE_ENV === 'production') {
+    const problem = productionSecretProblem('GATEWAY_SECRET', env.GATEWAY_SECRET, DEV_GATEWAY_SECRET);
+    if (problem) throw new Error(`Invalid environment:\n${problem}`);
+  }
+  return env.GATEWAY_SECRET ?? DEV_GATEWAY_SECRET;
+}
+
+/** Production keys: 32 bytes or more, and never a development default published in the README. */
+export const MIN_PRODUCTION_SECRET_LENGTH = 32;
+
+/** What is wrong with a production secret, as an `Invalid environment` line; undefined when fine. */
+export function productionSecretProblem(name: string, value: string | undefined, devDefault: string): string | undefined {
+  if (!value) return `  ${name}: required in production`;
+  if (value === devDefault || value.startsWith('dev-only-')) return `  ${name}: the documented development default is refused in production`;
+  if (Buffer.byteLength(value) < MIN_PRODUCTION_SECRET_LENGTH) return `  ${name}: at least ${MIN_PRODUCTION_SECRET_LENGTH} random bytes in production`;
+  return undefined;
 }
 
 /** What tests read from the environment: the real servers CI points them at, if any. */

@@ -73,6 +73,22 @@ describe('products listing', () => {
     }
   });
 
+  it('rejects a well-formed cursor whose value does not fit its sort with INVALID_INPUT, not INTERNAL', async () => {
+    const forge = (value: unknown[]) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    for (const [sort, after] of [
+      ['NEWEST', forge(['NEWEST', 'not a date', 'prod-001'])],
+      ['NEWEST', forge(['NEWEST', 42, 'prod-001'])],
+      ['BEST_SELLING', forge(['BEST_SELLING', 'many', 'prod-001'])],
+      ['BEST_SELLING', forge(['BEST_SELLING', 1.5, 'prod-001'])],
+      ['TITLE', forge(['TITLE', 7, 'prod-001'])],
+      ['TITLE', forge(['TITLE', 'A', 'x'.repeat(1000)])],
+    ] as const) {
+      const res = await sg.call(LISTING, { sort, first: 2, after });
+      expect(res.errors?.[0]?.extensions, `${sort} ${after}`).toMatchObject({ code: 'INVALID_INPUT', field: 'after' });
+      expect(res.data?.products ?? null).toBeNull();
+    }
+  });
+
   it('costs the same number of statements for 12 and 96 products', async () => {
     const count = async (first: number) => {
       const before = sg.dbHandle.statementCount();

@@ -27,15 +27,24 @@ function encodeCursor(sort: ProductSort, position: Position): string {
 function decodeCursor(sort: ProductSort, cursor: string): Position {
   try {
     const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(decoded) && decoded.length === 3 && decoded[0] === sort && typeof decoded[2] === 'string') {
+    if (Array.isArray(decoded) && decoded.length === 3 && decoded[0] === sort && typeof decoded[2] === 'string' && decoded[2].length <= 128) {
       const value: unknown = decoded[1];
-      if (typeof value === 'string' || typeof value === 'number') return { value, id: decoded[2] };
+      // The value goes into a keyset comparison against the sort's column: it must be of that column's type.
+      if (fitsSort(sort, value)) return { value, id: decoded[2] };
     }
   } catch {
     // fall through to the typed error
   }
   throw invalidArgument('The cursor is not valid for this listing. Start again without `after`.', 'after');
 }
+
+function fitsSort(sort: ProductSort, value: unknown): value is string | number {
+  if (sort === 'BEST_SELLING') return Number.isSafeInteger(value);
+  if (typeof value !== 'string' || value.length > 512) return false;
+  return sort !== 'NEWEST' || (ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value)));
+}
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
 
 export async function listProducts(db: ProductDb, args: ListingArgs): Promise<ProductPage> {
   const sort = args.sort ?? 'NEWEST';
