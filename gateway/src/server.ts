@@ -24,6 +24,7 @@ import { createRateLimiter, type RateLimitSettings } from './plugins/rate-limit.
 import type { Safelist } from './plugins/safelist.ts';
 import { hideSuggestions } from './plugins/suggestions.ts';
 import { refuse } from './refusal.ts';
+import { createExplorer, type ExplorerOptions } from './edge/explorer.ts';
 
 export interface GatewayOptions {
   /** The supergraph, or a source that keeps it current (supergraph-source.ts: reload on file change). */
@@ -59,6 +60,8 @@ export interface GatewayOptions {
   corsOrigins?: string[];
   /** Schema introspection (turn off in production); on when omitted. */
   introspection?: boolean;
+  /** The offline explorer at `GET /graphql` for browsers (edge/explorer.ts); off when omitted. */
+  explorer?: ExplorerOptions;
 }
 
 export interface RunningGateway {
@@ -87,6 +90,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const limits = { ...DEFAULT_QUERY_LIMITS, ...options.queryLimits };
   const rateLimiter = options.rateLimit ? createRateLimiter(options.rateLimit, options.redisUrl, logger) : undefined;
   const cors = createCors(options.corsOrigins ?? []);
+  const explorer = options.explorer ? createExplorer(options.explorer) : undefined;
 
   const gateway = new ApolloGateway({
     // Either form: ApolloGateway tells a string from a function at runtime; its config type is a union per form.
@@ -145,6 +149,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     res.setHeader(HEADERS.requestId, requestId);
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (cors(req, res)) return;
+    if (explorer && (await explorer(req, res, url))) return;
 
     if (url.pathname === '/healthz') return send(res, 200, { status: 'ok' });
     if (url.pathname === '/readyz') {
