@@ -39,7 +39,8 @@ const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Explorer not buil
  */
 export function createExplorer(options: ExplorerOptions): ExplorerHandler {
   const indexPath = join(options.distDir, 'index.html');
-  const assets = sirv(options.distDir, { dev: false, etag: true, gzip: false, brotli: false });
+  // Made on first use: sirv lists the folder once, and the bundle may be built after the gateway starts.
+  let assets: ReturnType<typeof sirv> | undefined;
 
   return async (req, res, url) => {
     const method = req.method ?? 'GET';
@@ -69,6 +70,7 @@ export function createExplorer(options: ExplorerOptions): ExplorerHandler {
     }
     req.url = url.pathname.slice(EXPLORER_ASSETS.length - 1) + url.search;
     // sirv streams the file, or calls next when there is none.
+    assets ??= sirv(options.distDir, { dev: false, etag: true });
     assets(req, res, () => send(res, 404, { error: 'not found' }));
     return true;
   };
