@@ -24,7 +24,8 @@ async function loadSchema(): Promise<{ schema: GraphQLSchema; source: string }> 
   }).catch(() => undefined);
   const body = response?.ok ? ((await response.json()) as { data?: IntrospectionQuery }) : undefined;
   if (body?.data) return { schema: buildClientSchema(body.data), source: 'live introspection' };
-  const sdl = await fetch(new URL('api-schema.graphql', document.baseURI)).then((r) => r.text());
+  // The page is served at /graphql, its assets under Vite's base (/explorer/).
+  const sdl = await fetch(`${import.meta.env.BASE_URL}api-schema.graphql`).then((r) => r.text());
   return { schema: buildSchema(sdl), source: 'bundled at build (the gateway refuses introspection)' };
 }
 
