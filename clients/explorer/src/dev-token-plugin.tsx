@@ -1,5 +1,5 @@
 import type { GraphiQLPlugin } from '@graphiql/react';
-import { useGraphiQL } from '@graphiql/react';
+import { useGraphiQL, useGraphiQLActions } from '@graphiql/react';
 import { useState, type FormEvent } from 'react';
 
 const ROLES = ['', 'admin'];
@@ -11,6 +11,7 @@ const ROLES = ['', 'admin'];
  */
 function DevTokenPanel() {
   const headerEditor = useGraphiQL((state) => state.headerEditor);
+  const { updateActiveTabValues } = useGraphiQLActions();
   const [sub, setSub] = useState('user-1');
   const [role, setRole] = useState('');
   const [status, setStatus] = useState('');
@@ -32,7 +33,11 @@ function DevTokenPanel() {
     } catch {
       // Unparseable headers are replaced rather than merged.
     }
-    headerEditor?.setValue(JSON.stringify({ ...headers, Authorization: `Bearer ${body.token}` }, null, 2));
+    const text = JSON.stringify({ ...headers, Authorization: `Bearer ${body.token}` }, null, 2);
+    // The run reads the headers editor; the tab keeps them for the next switch back to it.
+    if (!headerEditor) return setStatus('Open the Headers tab below the editor once, then mint again.');
+    headerEditor.setValue(text);
+    updateActiveTabValues({ headers: text });
     setStatus(`Authorization set for ${sub}${role ? ` (${role})` : ''}, valid ${body.expiresIn}.`);
   }
 

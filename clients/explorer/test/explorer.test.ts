@@ -84,6 +84,8 @@ describe('the explorer at GET /graphql', () => {
   });
 
   it('mints a development token into the headers editor, and a signed-in operation runs with it', async () => {
+    // The headers editor lives under the query editor, beside the variables.
+    await page.getByRole('button', { name: 'Headers', exact: true }).click();
     await page.locator('button[aria-label="Show Development token"]').click();
     await page.locator('.dev-token input[name="sub"]').fill('explorer-user');
     await page.locator('.dev-token button[type="submit"]').click();
