@@ -51,6 +51,8 @@ const shape = {
   QUERY_MAX_COST: z.coerce.number().positive().default(DEFAULT_QUERY_LIMITS.cost),
   /** Schema introspection; default: on except in production. */
   INTROSPECTION: booleanFlag,
+  /** The offline explorer at GET /graphql (clients/explorer); default: on except in production. */
+  EXPLORER: booleanFlag,
 };
 
 export interface EdgeEnv {
@@ -65,6 +67,8 @@ export interface EdgeEnv {
   supergraphPollMs: number;
   queryLimits: QueryLimits;
   introspection: boolean;
+  /** Set when the explorer is served; devTokenSecret only outside production. */
+  explorer?: { distDir: string; devTokenSecret?: string };
 }
 
 /** `web=20000, ios=10000` (already checked by the regex above). */
@@ -157,6 +161,10 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): GatewayEnv {
         cost: env.QUERY_MAX_COST,
       },
       introspection: env.INTROSPECTION ?? nodeEnv !== 'production',
+      explorer:
+        (env.EXPLORER ?? nodeEnv !== 'production')
+          ? { distDir: resolve(REPO_ROOT, 'clients/explorer/dist'), devTokenSecret: nodeEnv === 'production' ? undefined : (env.JWT_SECRET ?? DEV_JWT_SECRET) }
+          : undefined,
     },
   };
 }

@@ -31,6 +31,7 @@ const gateway = createGateway({
   safelist: env.edge.safelistManifestPath ? loadSafelist(env.edge.safelistManifestPath) : undefined,
   corsOrigins: env.edge.corsOrigins,
   introspection: env.edge.introspection,
+  explorer: env.edge.explorer,
 });
 const { port } = await gateway.listen(env.port);
 logger.info({ port, subgraphs: env.subgraphUrls }, 'gateway listening');

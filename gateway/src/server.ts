@@ -24,6 +24,7 @@ import { createRateLimiter, type RateLimitSettings } from './edge/rate-limit.ts'
 import type { Safelist } from './edge/safelist.ts';
 import { hideSuggestions } from './plugins/suggestions.ts';
 import { refuse } from './edge/refusal.ts';
+import { createExplorer, type ExplorerOptions } from './edge/explorer.ts';
 
 export interface GatewayOptions {
   /** The supergraph, or a source that keeps it current (supergraph-source.ts: reload on file change). */
@@ -61,6 +62,8 @@ export interface GatewayOptions {
   corsOrigins?: string[];
   /** Schema introspection (turn off in production); on when omitted. */
   introspection?: boolean;
+  /** The offline explorer at `GET /graphql` for browsers (edge/explorer.ts); off when omitted. */
+  explorer?: ExplorerOptions;
 }
 
 export interface RunningGateway {
@@ -83,6 +86,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const limits = { ...DEFAULT_QUERY_LIMITS, ...options.queryLimits };
   const rateLimiter = options.rateLimit ? createRateLimiter(options.rateLimit, options.redisUrl, logger) : undefined;
   const cors = createCors(options.corsOrigins ?? []);
+  const explorer = options.explorer ? createExplorer(options.explorer) : undefined;
   const subgraphs = subgraphDirectory(options.subgraphUrls);
   const apollo = createApollo(options, subgraphs, cache, limits);
   let loaded = false;
@@ -111,6 +115,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       const { ready, down } = await probeSubgraphs(subgraphs.all());
       return { ready, detail: { down } };
     },
+    routes: explorer && ((req, res, url) => explorer(req, res, url)),
     async graphql(req, res, url) {
       // Set by intercept, first thing on every request.
       const requestId = res.getHeader(HEADERS.requestId) as string;

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { REPO_ROOT } from '@ecom/platform/env';
 import { describe, expect, it } from 'vitest';
-import { loadEnv } from '../../src/env.ts';
+import { DEV_JWT_SECRET, loadEnv } from '../../src/env.ts';
 import { DEFAULT_QUERY_LIMITS } from '../../src/plugins/query-limits.ts';
 
 const PRODUCTION = { NODE_ENV: 'production', JWT_SECRET: 'a'.repeat(32), GATEWAY_SECRET: 'b'.repeat(32) };
@@ -17,6 +17,7 @@ describe('edge settings from the environment', () => {
       supergraphPollMs: 1_000,
       queryLimits: DEFAULT_QUERY_LIMITS,
       introspection: true,
+      explorer: { distDir: resolve(REPO_ROOT, 'clients/explorer/dist'), devTokenSecret: DEV_JWT_SECRET },
     });
   });
 

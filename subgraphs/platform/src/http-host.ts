@@ -20,6 +20,8 @@ export interface HttpHostOptions {
   logger: Logger;
   /** Runs first on every request (request id, CORS); true when it has answered the request itself. */
   intercept?(req: IncomingMessage, res: ServerResponse): boolean;
+  /** Routes beyond health and GraphQL (the gateway's explorer); true when it answered the request. */
+  routes?(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
   /** For `/readyz`: ready or not, and what else the answer should say. */
   readiness(): Promise<{ ready: boolean; detail?: Record<string, unknown> }>;
   /** `/graphql`: Apollo's answer to write back, or nothing when the owner answered already (a refusal). */
@@ -47,6 +49,7 @@ export function createHttpHost(options: HttpHostOptions): HttpHost {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     if (options.intercept?.(req, res)) return;
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (options.routes && (await options.routes(req, res, url))) return;
     if (url.pathname === '/healthz') return send(res, 200, { status: 'ok' });
     if (url.pathname === '/readyz') {
       const { ready, detail } = await options.readiness().catch(() => ({ ready: false, detail: undefined }));
