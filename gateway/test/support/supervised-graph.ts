@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT, SUBGRAPH_NAMES, testEnv, type SubgraphName } from '@ecom/platform/env';
 import { createTestDatabase } from '@ecom/platform/test-database';
-import { mintToken } from '../../src/plugins/auth.ts';
+import { mintToken } from '../../src/edge/auth.ts';
 import type { GraphQLBody } from './graph.ts';
 
 const run = promisify(execFile);
@@ -42,7 +42,7 @@ export interface SupervisedGraph {
   dispose(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
