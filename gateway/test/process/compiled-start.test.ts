@@ -34,8 +34,8 @@ function start(workspace: string, env: NodeJS.ProcessEnv): Started {
   expect(command).toBe('node');
   const child = spawn(process.execPath, args, { cwd: join(REPO_ROOT, workspace), env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return { child, output: () => output };
 }
 
@@ -83,9 +83,8 @@ describe('the product subgraph and the gateway from compiled output', () => {
     database = databaseUrl ? await createTestDatabase(databaseUrl) : undefined;
     gatewayPort = await freePort();
     for (const name of SUBGRAPH_NAMES) subgraphUrls[name] = `http://127.0.0.1:${await freePort()}/graphql`;
+    // Only what is named here: `node` is this node's path, and nothing from the test's environment leaks in.
     const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
       PORT: String(gatewayPort),
       ...Object.fromEntries(SUBGRAPH_NAMES.map((n) => [`SUBGRAPH_URL_${n.toUpperCase()}`, subgraphUrls[n]])),
       DATA_DIR: join(home, 'data'),
@@ -128,7 +127,10 @@ describe('the product subgraph and the gateway from compiled output', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: '{ products(first: 2) { totalCount edges { node { id title } } } }' }),
     });
-    const body = (await res.json()) as { data?: { products: { totalCount: number; edges: { node: { id: string; title: string } }[] } }; errors?: unknown };
+    const body = (await res.json()) as {
+      data?: { products: { totalCount: number; edges: { node: { id: string; title: string } }[] } };
+      errors?: unknown;
+    };
     expect(body.errors).toBeUndefined();
     expect(body.data!.products.edges).toHaveLength(2);
     expect(body.data!.products.totalCount).toBeGreaterThanOrEqual(2);
