@@ -27,9 +27,13 @@ function startCommand(dir) {
   return { script: command === 'node' ? process.execPath : (local ?? command), args };
 }
 
-/** The gateway, then every subgraph with a start script (platform has none: it is a library). */
+/**
+ * The gateway, then every subgraph with a start script (platform has none: it is a library), then the
+ * storefront (its bundle is built by `npm start`'s build step; it serves it and forwards to the gateway).
+ */
 const workspaces = [
   join(ROOT, 'gateway'),
+  join(ROOT, 'clients/storefront'),
   ...readdirSync(join(ROOT, 'subgraphs'), { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => join(ROOT, 'subgraphs', entry.name))

@@ -42,7 +42,7 @@ export interface SupervisedGraph {
   dispose(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
@@ -105,6 +105,8 @@ export async function startSupervisedGraph(readyTimeoutMs: number): Promise<Supe
       ...process.env,
       PM2_HOME: pm2Env.PM2_HOME,
       PORT: String(gatewayPort),
+      STOREFRONT_PORT: String(await freePort()),
+      GATEWAY_URL: `http://127.0.0.1:${gatewayPort}`,
       ...Object.fromEntries(SUBGRAPH_NAMES.map((n) => [`SUBGRAPH_URL_${n.toUpperCase()}`, subgraphUrls[n]])),
       DATA_DIR: join(home, 'data'),
       DATABASE_URL: database?.url ?? '',
