@@ -1,3 +1,4 @@
+import { setDevToken } from './dev-token.ts';
 import type { GraphiQLPlugin } from '@graphiql/react';
 import { useGraphiQL, useGraphiQLActions } from '@graphiql/react';
 import { useState, type FormEvent } from 'react';
@@ -27,6 +28,7 @@ function DevTokenPanel() {
     if (!response || response.status === 404) return setStatus('This gateway mints no development tokens (production).');
     const body = (await response.json()) as { token?: string; error?: string; expiresIn?: string };
     if (!body.token) return setStatus(body.error ?? `HTTP ${response.status}`);
+    setDevToken(body.token);
     let headers: Record<string, unknown> = {};
     try {
       headers = JSON.parse(headerEditor?.getValue() || '{}') as Record<string, unknown>;
@@ -34,9 +36,8 @@ function DevTokenPanel() {
       // Unparseable headers are replaced rather than merged.
     }
     const text = JSON.stringify({ ...headers, Authorization: `Bearer ${body.token}` }, null, 2);
-    // The run reads the headers editor; the tab keeps them for the next switch back to it.
-    if (!headerEditor) return setStatus('Open the Headers tab below the editor once, then mint again.');
-    headerEditor.setValue(text);
+    // Shown in the headers editor too, so it can be copied or edited; every run carries it either way.
+    headerEditor?.setValue(text);
     updateActiveTabValues({ headers: text });
     setStatus(`Authorization set for ${sub}${role ? ` (${role})` : ''}, valid ${body.expiresIn}.`);
   }

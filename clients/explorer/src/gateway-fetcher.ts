@@ -1,5 +1,6 @@
 import type { Fetcher } from '@graphiql/toolkit';
 import { answerLog, type AnswerSummary } from './answer-log.ts';
+import { devTokenHeader } from './dev-token.ts';
 import { registeredFor } from './registered-operations.ts';
 
 /** The gateway that served this page: same origin, so no CORS and no other host. */
@@ -24,7 +25,12 @@ export const gatewayFetcher: Fetcher = async (params, opts) => {
     : params;
   const response = await fetch(GRAPHQL_URL, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'apollographql-client-name': 'explorer', ...(opts?.headers ?? {}) },
+    headers: {
+      'content-type': 'application/json',
+      'apollographql-client-name': 'explorer',
+      ...devTokenHeader(opts?.headers),
+      ...(opts?.headers ?? {}),
+    },
     body: JSON.stringify(body),
   });
   const text = await response.text();
