@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { exportReservationsHeld } from './services/reservation-metrics.ts';
 import { startIdempotencySweeper } from '@ecom/platform/idempotency';
 import { bootSubgraph, type SubgraphConfig, type SubgraphDefinition } from '@ecom/platform/subgraph-app';
 import { createContext, type InventoryContext } from './context.ts';
@@ -24,6 +25,7 @@ export const inventorySubgraph: SubgraphDefinition<typeof schema, InventoryConte
     const settings = inventorySettings(deps.config.settings);
     return [
       startReservationSweeper(deps.db, deps.logger, settings.reservationSweepIntervalMs),
+      exportReservationsHeld(deps.db),
       startIdempotencySweeper(deps.db, schema.idempotencyKeys, deps.logger, settings.idempotencySweepIntervalMs),
     ];
   },

@@ -10,6 +10,7 @@ import { Order } from './resolvers/Order.ts';
 import { Query } from './resolvers/Query.ts';
 import { sweepOrders } from './services/expiry-sweeper.ts';
 import { relayOutbox } from './services/outbox-relay.ts';
+import { exportOutboxBacklog } from './services/outbox-metrics.ts';
 import { every } from '@ecom/platform/periodic';
 import { sdl } from './sdl.ts';
 
@@ -32,6 +33,7 @@ export const orderSubgraph: SubgraphDefinition<typeof schema, OrderContext> = {
         await relayOutbox(deps, { batchSize: settings.outboxBatchSize, lastTried });
       }),
       startIdempotencySweeper(deps.db, schema.idempotencyKeys, deps.logger),
+      exportOutboxBacklog(deps.db),
     ];
   },
 };

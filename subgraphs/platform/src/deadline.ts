@@ -1,5 +1,6 @@
 import type { GraphQLError } from 'graphql';
 import { serviceFault } from './errors.ts';
+import { deadlineHits } from './metrics.ts';
 import type { SubgraphName } from './subgraph-names.ts';
 
 /**
@@ -62,6 +63,7 @@ export async function withDeadline<T>(o: DeadlineOptions, keyCount: number, run:
     const outcome = await Promise.race([work, expired]);
     if (outcome === 'expired') {
       work.catch(() => {}); // abandoned: nobody awaits it any more
+      deadlineHits.inc({ where: 'field', field: o.field });
       const error = fieldTimeoutError(o.service, o.field);
       return Array.from({ length: keyCount }, () => error);
     }

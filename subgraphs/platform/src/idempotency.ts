@@ -4,6 +4,7 @@ import { jsonb, primaryKey, text, timestamp, type PgSchema } from 'drizzle-orm/p
 import type { Db } from './db.ts';
 import { domainError, type DomainErrorResult } from './errors.ts';
 import type { Logger } from './logger.ts';
+import { idempotencyOutcomes } from './metrics.ts';
 import { every } from './periodic.ts';
 
 /**
@@ -86,11 +87,19 @@ export function fingerprintOf(input: Record<string, unknown>): string {
 
 const scopeOf = (r: IdempotentRequest) => `${r.caller}|${r.mutation}`;
 
-const reused = () =>
-  domainError(
+/** A stored answer given again (counted: `graph_idempotency_outcomes_total{outcome="replay"}`). */
+const replayed = <T>(response: T): T => {
+  idempotencyOutcomes.inc({ outcome: 'replay' });
+  return response;
+};
+
+const reused = () => {
+  idempotencyOutcomes.inc({ outcome: 'conflict' });
+  return domainError(
     'IdempotencyKeyReusedError',
     'This idempotency key was already used for a different request. Use a new key for a new request.',
   );
+};
 const inProgress = () =>
   domainError('IdempotencyInProgressError', 'The first request with this idempotency key is still running. Retry shortly with the same key.');
 
@@ -113,7 +122,7 @@ function isLockTimeout(err: unknown): boolean {
 }
 
 function replay<T>(row: { fingerprint: string; response: unknown }, fingerprint: string): T | IdempotencyOutcome {
-  return row.fingerprint === fingerprint ? (row.response as T) : reused();
+  return row.fingerprint === fingerprint ? replayed(row.response as T) : reused();
 }
 
 /**
@@ -220,7 +229,7 @@ export async function runWithLease<T extends Stored>(
     const [row] = await db.select().from(table).where(where);
     if (!row) continue; // released between our insert and select: claim again
     if (row.fingerprint !== fingerprint) return reused();
-    if (row.status === 'done') return row.response as T;
+    if (row.status === 'done') return replayed(row.response as T);
     // A lease that ran out belongs to an execution that died: take it over, atomically.
     const taken = await db
       .update(table)

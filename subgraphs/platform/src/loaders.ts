@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { withDeadline, type DeadlineOptions } from './deadline.ts';
+import { loaderBatchSize } from './metrics.ts';
 
 /**
  * A per-request loader whose batch function returns rows in any order; each key gets the row
@@ -43,5 +44,6 @@ export function groupLoader<K extends string, R>(
 }
 
 function guarded<T>(deadline: DeadlineOptions | undefined, keyCount: number, run: () => Promise<T[]>): Promise<(T | Error)[]> {
+  loaderBatchSize.observe({ field: deadline?.field ?? 'unnamed' }, keyCount);
   return deadline ? withDeadline(deadline, keyCount, run) : run();
 }

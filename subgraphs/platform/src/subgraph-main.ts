@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
-import { faultsFrom, fieldBudgetsFrom, gatewaySecretFrom, parseEnv, platformEnvShape, REPO_ROOT, subgraphPortFrom, subgraphUrlsFrom } from './env.ts';
+import { faultsFrom, fieldBudgetsFrom, gatewaySecretFrom, metricsPortOf, parseEnv, platformEnvShape, REPO_ROOT, subgraphPortFrom, subgraphUrlsFrom } from './env.ts';
 import { createLogger } from './logger.ts';
+import { startMetricsServer } from './metrics.ts';
 import type { RequestContext } from './request-context.ts';
 import { bootSubgraph, type SubgraphDefinition } from './subgraph-app.ts';
 
@@ -26,6 +27,8 @@ export async function runSubgraph<TSchema extends Record<string, unknown>, TCont
     faults: faultsFrom(env),
   });
   await booted.listen(subgraphPortFrom(def.name));
+  const metricsPort = metricsPortOf(def.name, env.METRICS_PORT);
+  const metrics = metricsPort === undefined ? undefined : await startMetricsServer(metricsPort);
   // `on`, not `once`: a second signal (Ctrl-C pressed twice, or relayed by a supervisor as well as
   // the terminal) must not kill the drain half way.
   let draining = false;
@@ -34,6 +37,7 @@ export async function runSubgraph<TSchema extends Record<string, unknown>, TCont
     draining = true;
     logger.info({ signal }, 'shutting down');
     await booted.close();
+    await metrics?.stop();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -9,6 +9,7 @@ import type { FaultInjection } from './fault-injection.ts';
 import { verifySignature } from './gateway-credential.ts';
 import { createHttpHost, headerMapOf, parseJsonBody, readBody, sendFaults } from './http-host.ts';
 import type { Logger } from './logger.ts';
+import { logSubgraphRequests } from './request-log.ts';
 import { HEADERS, requestContextFrom, type RequestContext } from './request-context.ts';
 
 export interface SubgraphServerOptions<TContext extends RequestContext> {
@@ -58,7 +59,7 @@ export async function startSubgraph<TContext extends RequestContext>(
   const schema = buildSubgraphSchema([{ typeDefs: parse(options.sdl), resolvers: options.resolvers as GraphQLResolverMap<unknown> }]);
   const apollo = new ApolloServer<TContext>({
     schema,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ...(options.plugins ?? [])],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), logSubgraphRequests<TContext>(options.name), ...(options.plugins ?? [])],
     includeStacktraceInErrorResponses: false,
     formatError: maskError(options.logger),
     // The process owns its signals (subgraph-main.ts drains, then closes the database). Apollo's own

@@ -4,6 +4,7 @@ import { markPublished, recordFailure, unpublishedEvents } from '../db/outbox.ts
 import type { OrderDb } from '../db/orders.ts';
 import type { OutboxRow } from '../db/schema.ts';
 import { completeCheckout } from './cart-calls.ts';
+import { countOrderEvent } from './outbox-metrics.ts';
 import { backgroundCaller } from './sibling-calls.ts';
 
 export interface RelayDeps {
@@ -34,6 +35,7 @@ export async function relayOutbox(deps: RelayDeps, options: { batchSize: number;
       await deliver(deps, event);
       if (await markPublished(deps.db, event.id, new Date())) {
         published += 1;
+        countOrderEvent(event.type);
         options.lastTried.delete(event.id);
         deps.logger.info({ event: { id: event.id, type: event.type, aggregateId: event.aggregateId, payload: event.payload } }, `published ${event.type}`);
       }
