@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { REPO_ROOT } from '@ecom/platform/env';
 import { startMetricsServer, type MetricsServer } from '@ecom/platform/metrics';
 import { DEAD_URL } from '@ecom/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,6 +100,16 @@ describe('Prometheus scrapes the running graph', () => {
     const batches = await eventually('sum by (field) (graph_dataloader_batch_size_count)', (r) => r.length > 0);
     expect(batches.map((s) => s.metric.field)).toContain('Product.priceRange');
   }, 240_000);
+
+  it('accepts every query of the Grafana dashboard', async () => {
+    const dashboard = JSON.parse(readFileSync(join(REPO_ROOT, 'infra/grafana/graph-dashboard.json'), 'utf8')) as { panels: { targets?: { expr: string }[] }[] };
+    const exprs = dashboard.panels.flatMap((p) => p.targets ?? []).map((t) => t.expr.replaceAll('$__rate_interval', '1m'));
+    expect(exprs.length).toBeGreaterThan(10);
+    for (const expr of exprs) {
+      const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
+      expect(res.status, `${expr}: ${await res.clone().text()}`).toBe(200);
+    }
+  });
 });
 
 interface Sample {
