@@ -75,12 +75,14 @@ describe('Prometheus scrapes the running graph', () => {
       graph.gatewayUrls.marketing = live;
     }
 
+    // Scrapes land every second: wait for one taken after the last request was recorded.
+    const countIn = (samples: Sample[], operationName: string, result: string) =>
+      Number(samples.find((s) => s.metric.operation === operationName && s.metric.result === result)?.value[1] ?? 0);
     const perOperation = await eventually(
       'sum by (operation, result) (graph_gateway_request_duration_seconds_count)',
-      (r) => r.some((s) => s.metric.operation === 'CategoryListing' && s.metric.result === 'partial'),
+      (r) => countIn(r, 'CategoryListing', 'partial') >= 2 && countIn(r, 'CategoryListing', 'ok') >= 3 && countIn(r, 'Categories', 'ok') >= 1,
     );
-    const count = (operationName: string, result: string) =>
-      Number(perOperation.find((s) => s.metric.operation === operationName && s.metric.result === result)?.value[1] ?? 0);
+    const count = (operationName: string, result: string) => countIn(perOperation, operationName, result);
     expect(count('CategoryListing', 'ok')).toBeGreaterThanOrEqual(3);
     expect(count('CategoryListing', 'partial')).toBe(2);
     expect(count('Categories', 'ok')).toBe(1);
