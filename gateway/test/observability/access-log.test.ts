@@ -3,7 +3,7 @@ import { DEAD_URL } from '@ecom/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGraph, type Graph } from '../support/graph.ts';
 import { operation } from '../support/operations.ts';
-import { ADDRESS, mutateOk, variantsInStock, type CartView, type OrderView } from '../mutations/shopper.ts';
+import { ADDRESS, mutateOk, variantsInStock, type CartView, type OrderView, type Result } from '../mutations/shopper.ts';
 import { captureLogs, type LogCapture } from './log-capture.ts';
 
 const LISTING = operation('web/CategoryListing');
@@ -40,6 +40,7 @@ describe('the access log: one line per client request', () => {
     });
     expect(line.latencyMs).toEqual(expect.any(Number));
     const cost = line.cost as { query?: number; subgraphFetches: number };
+    expect(cost.query).toBeGreaterThan(0);
     // product, then pricing, inventory and marketing for the page's entities.
     expect(cost.subgraphFetches).toBeGreaterThanOrEqual(4);
   });
@@ -81,11 +82,11 @@ describe('the access log: one line per client request', () => {
 describe('nothing secret in any line', () => {
   it('a shopper with an anonymous cart, then a bearer token, to a placed order: no token and no cart id in any log', async () => {
     const [variant] = await variantsInStock(graph, 5);
-    const anonymous = await mutateOk<CartView>(graph, 'addToCart', { variantId: variant, quantity: 1 });
+    const anonymous = await mutateOk<CartView & Result>(graph, 'addToCart', { variantId: variant, quantity: 1 });
     const token = await graph.token('user-log-secrets');
-    const cart = await mutateOk<CartView>(graph, 'mergeCart', { anonymousCartId: anonymous.id }, token);
+    const cart = await mutateOk<CartView & Result>(graph, 'mergeCart', { anonymousCartId: anonymous.id }, token);
     await graph.request(operation('web/Cart'), { id: anonymous.id }, { token });
-    const order = await mutateOk<OrderView>(graph, 'placeOrder', { cartId: cart.id, shippingAddress: ADDRESS }, token);
+    const order = await mutateOk<OrderView & Result>(graph, 'placeOrder', { cartId: cart.id, shippingAddress: ADDRESS }, token);
     expect(order.__typename).toBe('Order');
     // A refused token is logged too, and must not be either.
     const forged = `${token.slice(0, -4)}AAAA`;
