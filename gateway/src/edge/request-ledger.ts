@@ -36,7 +36,7 @@ export interface RequestLedger {
   begin(req: EdgeRequest, res: ServerResponse, requestId: string): void;
   get(requestId: string | undefined): RequestFacts | undefined;
   /** Counts one subgraph fetch made for the request (part of its cost). */
-  fetched(requestId: string | undefined): void;
+  fetched: (requestId: string | undefined) => void;
   /** Notes a refusal at the edge (its code is the request's result) and hands it back to be sent. */
   refused(requestId: string, refusal: Refusal): Refusal;
   /** The edge steps, with the user the token names recorded (a rate-limited request still has one). */

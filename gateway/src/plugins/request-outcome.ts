@@ -36,10 +36,7 @@ export function recordRequestOutcome(ledger: RequestLedger): ApolloServerPlugin<
   };
 }
 
-export function outcomeOf(
-  data: unknown,
-  errors: readonly GraphQLFormattedError[] | undefined,
-): { result: string; failedServices?: string[] } {
+export function outcomeOf(data: unknown, errors: readonly GraphQLFormattedError[] | undefined): { result: string; failedServices?: string[] } {
   if (!errors || errors.length === 0) return { result: 'ok' };
   const partial = data != null && errors.every((e) => PARTIAL_CODES.has(String(e.extensions?.code)) && typeof e.extensions?.service === 'string');
   if (partial) return { result: 'partial', failedServices: [...new Set(errors.map((e) => String(e.extensions?.service)))].sort() };

@@ -67,7 +67,11 @@ describe('the access log: one line per client request', () => {
 
   it('a request refused for its body carries its code (INVALID_INPUT)', async () => {
     const requestId = randomUUID();
-    const res = await fetch(graph.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': requestId }, body: '{not json' });
+    const res = await fetch(graph.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': requestId },
+      body: '{not json',
+    });
     expect(res.status).toBe(400);
     expect(await logs.accessLine(requestId)).toMatchObject({ result: 'INVALID_INPUT', status: 400 });
   });

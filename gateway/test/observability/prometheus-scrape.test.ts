@@ -88,9 +88,8 @@ describe('Prometheus scrapes the running graph', () => {
     expect(count('Categories', 'ok')).toBe(1);
 
     // The histogram itself: buckets per operation, so a quantile can be computed for each.
-    const p95 = await eventually(
-      'histogram_quantile(0.95, sum by (operation, le) (rate(graph_gateway_request_duration_seconds_bucket[1m])))',
-      (r) => r.some((s) => s.metric.operation === 'CategoryListing'),
+    const p95 = await eventually('histogram_quantile(0.95, sum by (operation, le) (rate(graph_gateway_request_duration_seconds_bucket[1m])))', (r) =>
+      r.some((s) => s.metric.operation === 'CategoryListing'),
     );
     expect(Number(p95.find((s) => s.metric.operation === 'CategoryListing')!.value[1])).toBeGreaterThan(0);
 
@@ -104,7 +103,9 @@ describe('Prometheus scrapes the running graph', () => {
   }, 240_000);
 
   it('accepts every query of the Grafana dashboard', async () => {
-    const dashboard = JSON.parse(readFileSync(join(REPO_ROOT, 'infra/grafana/graph-dashboard.json'), 'utf8')) as { panels: { targets?: { expr: string }[] }[] };
+    const dashboard = JSON.parse(readFileSync(join(REPO_ROOT, 'infra/grafana/graph-dashboard.json'), 'utf8')) as {
+      panels: { targets?: { expr: string }[] }[];
+    };
     const exprs = dashboard.panels.flatMap((p) => p.targets ?? []).map((t) => t.expr.replaceAll('$__rate_interval', '1m'));
     expect(exprs.length).toBeGreaterThan(10);
     for (const expr of exprs) {

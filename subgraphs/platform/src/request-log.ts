@@ -25,7 +25,14 @@ export function logSubgraphRequests<TContext extends RequestContext>(service: st
           const latencyMs = performance.now() - started;
           subgraphRequests.observe({ operation, result }, latencyMs / 1000);
           contextValue.logger.debug(
-            { service, user: contextValue.principal.userId ?? 'anonymous', operation, operationType, result, latencyMs: Math.round(latencyMs * 10) / 10 },
+            {
+              service,
+              user: contextValue.principal.userId ?? 'anonymous',
+              operation,
+              operationType,
+              result,
+              latencyMs: Math.round(latencyMs * 10) / 10,
+            },
             'subgraph request',
           );
         },

@@ -1,5 +1,15 @@
 import { resolve } from 'node:path';
-import { faultsFrom, fieldBudgetsFrom, gatewaySecretFrom, metricsPortOf, parseEnv, platformEnvShape, REPO_ROOT, subgraphPortFrom, subgraphUrlsFrom } from './env.ts';
+import {
+  faultsFrom,
+  fieldBudgetsFrom,
+  gatewaySecretFrom,
+  metricsPortOf,
+  parseEnv,
+  platformEnvShape,
+  REPO_ROOT,
+  subgraphPortFrom,
+  subgraphUrlsFrom,
+} from './env.ts';
 import { createLogger } from './logger.ts';
 import { startMetricsServer } from './metrics.ts';
 import type { RequestContext } from './request-context.ts';
