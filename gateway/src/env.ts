@@ -1,6 +1,18 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { booleanFlag, gatewaySecretFrom, parseEnv, productionSecretProblem, REPO_ROOT, subgraphUrlsFrom, telemetryFrom, type SubgraphName, type TelemetrySettings } from '@ecom/platform/env';
+import {
+  booleanFlag,
+  gatewaySecretFrom,
+  metricsPortOf,
+  metricsPortSetting,
+  parseEnv,
+  productionSecretProblem,
+  REPO_ROOT,
+  subgraphUrlsFrom,
+  telemetryFrom,
+  type SubgraphName,
+  type TelemetrySettings,
+} from '@ecom/platform/env';
 import { parseFieldBudgets } from '@ecom/platform/deadline';
 import { z } from 'zod';
 import { DEFAULT_RESILIENCE, type ResilienceSettings } from './subgraph-fetch/resilience.ts';
@@ -18,6 +30,7 @@ const shape = {
   GATEWAY_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16).optional()),
   SUPERGRAPH_PATH: z.string().default(resolve(REPO_ROOT, 'schema/supergraph.graphql')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  METRICS_PORT: metricsPortSetting,
   REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(10_000),
   REDIS_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
   /** Overall deadline of a read (the listing promise is 500 ms end to end). */
@@ -90,6 +103,8 @@ export interface GatewayEnv {
   supergraphPath: string;
   subgraphUrls: Record<SubgraphName, string>;
   logLevel: string;
+  /** Prometheus `/metrics` port; undefined = off. */
+  metricsPort?: number;
   requestTimeoutMs: number;
   redisUrl?: string;
   resilience: ResilienceSettings;
@@ -134,6 +149,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): GatewayEnv {
     supergraphPath: resolve(REPO_ROOT, env.SUPERGRAPH_PATH),
     subgraphUrls,
     logLevel: env.LOG_LEVEL,
+    metricsPort: metricsPortOf('gateway', env.METRICS_PORT),
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     redisUrl: env.REDIS_URL,
     resilience: {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createCache } from '@ecom/platform/cache';
 import { createLogger } from '@ecom/platform/logger';
+import { startMetricsServer } from '@ecom/platform/metrics';
 import { startTelemetry } from '@ecom/platform/telemetry';
 import { loadEnv, loadTelemetryEnv } from './env.ts';
 import { probeSubgraphs } from './edge/readiness.ts';
@@ -34,7 +35,8 @@ const gateway = createGateway({
   explorer: env.edge.explorer,
 });
 const { port } = await gateway.listen(env.port);
-logger.info({ port, subgraphs: env.subgraphUrls }, 'gateway listening');
+const metrics = env.metricsPort === undefined ? undefined : await startMetricsServer(env.metricsPort);
+logger.info({ port, metricsPort: metrics?.port, subgraphs: env.subgraphUrls }, 'gateway listening');
 console.log(`Gateway ready at http://localhost:${port}/graphql`);
 
 // Subgraphs started alongside take a while to migrate and seed; say once when the graph is whole.
@@ -58,6 +60,7 @@ const shutdown = async (signal: string) => {
   clearInterval(announce);
   await gateway.stop();
   await telemetry.shutdown();
+  await metrics?.stop();
   process.exit(0);
 };
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

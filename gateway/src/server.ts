@@ -25,6 +25,9 @@ import type { Safelist } from './edge/safelist.ts';
 import { hideSuggestions } from './plugins/suggestions.ts';
 import { refuse } from './edge/refusal.ts';
 import { createExplorer, type ExplorerOptions } from './edge/explorer.ts';
+import { createRequestLedger, type RequestLedger } from './edge/request-ledger.ts';
+import { recordRequestOutcome } from './plugins/request-outcome.ts';
+import { withFetchMetrics } from './subgraph-fetch/fetch-metrics.ts';
 
 export interface GatewayOptions {
   /** The supergraph, or a source that keeps it current (supergraph-source.ts: reload on file change). */
@@ -88,7 +91,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const cors = createCors(options.corsOrigins ?? []);
   const explorer = options.explorer ? createExplorer(options.explorer) : undefined;
   const subgraphs = subgraphDirectory(options.subgraphUrls);
-  const apollo = createApollo(options, subgraphs, cache, limits);
+  const ledger = createRequestLedger(logger);
+  const apollo = createApollo(options, subgraphs, cache, limits, ledger);
   let loaded = false;
   const started = apollo.start().then(() => {
     loaded = true;
@@ -103,6 +107,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     admit: (op) => admitOperation(op, { maxTokens: limits.tokens, safelist: options.safelist }),
     execute: executeStep(apollo, { requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, logger }),
   };
+  const observedSteps = ledger.observeSteps(steps);
   const http = createHttpHost({
     service: 'gateway',
     logger,
@@ -119,8 +124,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     async graphql(req, res, url) {
       // Set by intercept, first thing on every request.
       const requestId = res.getHeader(HEADERS.requestId) as string;
-      const outcome = await runEdgePipeline(steps, req, url, requestId);
-      if ('refusal' in outcome) return refuse(res, outcome.refusal);
+      ledger.begin(req, res, requestId);
+      const outcome = await runEdgePipeline(observedSteps, req, url, requestId);
+      if ('refusal' in outcome) return refuse(res, ledger.refused(requestId, outcome.refusal));
       return outcome.response;
     },
   });
@@ -163,6 +169,7 @@ function createApollo(
   subgraphs: ReturnType<typeof subgraphDirectory>,
   cache: Cache,
   limits: QueryLimits,
+  ledger: RequestLedger,
 ): ApolloServer<RequestContext> {
   const logger = options.logger;
   const resilience = { ...DEFAULT_RESILIENCE, ...options.resilience };
@@ -175,7 +182,7 @@ function createApollo(
     queryPlannerConfig: { exposeDocumentNodeInFetchNode: true },
     buildService: ({ name, url }) => {
       subgraphs.learn(name, url!);
-      return new SignedDataSource({
+      const source = new SignedDataSource({
         name,
         url: () => subgraphs.urlOf(name),
         gatewaySecret: options.gatewaySecret,
@@ -185,6 +192,7 @@ function createApollo(
         breaker: resilience.breaker,
         stale,
       });
+      return withFetchMetrics(name, source, ledger.fetched);
     },
   });
   return new ApolloServer<RequestContext>({
@@ -204,6 +212,7 @@ function createApollo(
       requestIdOnFaults(),
       queryLimits(limits),
       hideSuggestions(),
+      recordRequestOutcome(ledger),
       ...(options.plugins ?? []),
     ],
   });

@@ -40,6 +40,24 @@ const workspaces = [
     .sort(),
 ];
 
+/**
+ * Each process's Prometheus port (contract: gateway 9464, then product, pricing, inventory, cart,
+ * order, marketing on 9465–9470). Under `npm start` one `METRICS_PORT` moves them all: it is the
+ * gateway's, and the subgraphs follow it in that order (a second graph on one machine sets one
+ * variable); `0` or `off` turns metrics off everywhere.
+ */
+const METRICS_ORDER = ['gateway', 'product', 'pricing', 'inventory', 'cart', 'order', 'marketing'];
+function metricsPortOf(name) {
+  const setting = (process.env.METRICS_PORT ?? '').trim();
+  if (setting === 'off' || setting === '0') return 'off';
+  const base = setting === '' ? 9464 : Number(setting);
+  if (!Number.isInteger(base) || base < 1 || base + METRICS_ORDER.length - 1 > 65535) {
+    throw new Error(`METRICS_PORT: expected a port, 0 or off, found ${setting}`);
+  }
+  const index = METRICS_ORDER.indexOf(name);
+  return index === -1 ? 'off' : String(base + index);
+}
+
 const apps = workspaces.flatMap((dir) => {
   const command = startCommand(dir);
   if (!command) return [];
@@ -47,6 +65,7 @@ const apps = workspaces.flatMap((dir) => {
     {
       name: dir.split('/').pop(),
       cwd: dir,
+      env: { METRICS_PORT: metricsPortOf(dir.split('/').pop()) },
       script: command.script,
       args: command.args,
       // Run the command itself, not through pm2's node wrapper: the pid pm2 reports is the server's.

@@ -1,6 +1,7 @@
 import CircuitBreaker from 'opossum';
 import type { Logger } from '@ecom/platform/logger';
 import { instantSpan } from '@ecom/platform/tracing';
+import { exportBreakerState } from './fetch-metrics.ts';
 
 export interface BreakerSettings {
   /** Failure share (percent) in the rolling window that opens the breaker. */
@@ -44,6 +45,7 @@ export function createSubgraphBreaker<T>(
     rollingCountTimeout: settings.rollingWindowMs,
     rollingCountBuckets: 10,
   });
+  exportBreakerState(service, breaker);
   breaker.on('open', () => logger.warn({ service }, 'circuit breaker opened'));
   breaker.on('halfOpen', () => logger.info({ service }, 'circuit breaker probing'));
   breaker.on('close', () => logger.info({ service }, 'circuit breaker closed'));

@@ -114,6 +114,7 @@ export async function startSupervisedGraph(readyTimeoutMs: number): Promise<Supe
       JWT_SECRET: jwtSecret,
       GATEWAY_SECRET: randomBytes(24).toString('hex'),
       LOG_LEVEL: 'warn',
+      METRICS_PORT: 'off', // tests never take the contract's metrics ports
       // Reads keep their fields on a loaded test machine (as in support/graph.ts): only the killed
       // subgraph may fail one.
       QUERY_DEADLINE_MS: '30000',

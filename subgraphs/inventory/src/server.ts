@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { relayEvents } from '@ecom/platform/events/background';
 import { drizzleOutboxStore } from '@ecom/platform/events/outbox-store';
+import { exportReservationsHeld } from './services/reservation-metrics.ts';
 import { startIdempotencySweeper } from '@ecom/platform/idempotency';
 import { bootSubgraph, type SubgraphConfig, type SubgraphDefinition } from '@ecom/platform/subgraph-app';
 import { createContext, type InventoryContext } from './context.ts';
@@ -26,6 +27,7 @@ export const inventorySubgraph: SubgraphDefinition<typeof schema, InventoryConte
     const settings = inventorySettings(deps.config.settings);
     return [
       startReservationSweeper(deps.db, deps.logger, settings.reservationSweepIntervalMs),
+      exportReservationsHeld(deps.db),
       startIdempotencySweeper(deps.db, schema.idempotencyKeys, deps.logger, settings.idempotencySweepIntervalMs),
       relayEvents(deps, { producer: 'inventory', store: drizzleOutboxStore(deps.db, schema.outbox), intervalMs: settings.outboxRelayIntervalMs, batchSize: 100 }),
     ];

@@ -1,5 +1,6 @@
 import type { GraphQLError } from 'graphql';
 import { serviceFault } from './errors.ts';
+import { deadlineHits } from './metrics.ts';
 import type { SubgraphName } from './subgraph-names.ts';
 import { annotateSpan } from './tracing.ts';
 
@@ -64,6 +65,7 @@ export async function withDeadline<T>(o: DeadlineOptions, keyCount: number, run:
     if (outcome === 'expired') {
       work.catch(() => {}); // abandoned: nobody awaits it any more
       annotateSpan({ 'deadline.hit': true, 'deadline.budget_ms': budget });
+      deadlineHits.inc({ where: 'field', field: o.field });
       const error = fieldTimeoutError(o.service, o.field);
       return Array.from({ length: keyCount }, () => error);
     }

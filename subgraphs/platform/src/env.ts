@@ -34,6 +34,29 @@ export const SUBGRAPH_PORTS: Record<SubgraphName, number> = {
   marketing: 4006,
 };
 
+/** The contract's metrics ports (Prometheus `/metrics`, never on the client port); `METRICS_PORT` overrides. */
+export const METRICS_PORTS: Record<'gateway' | SubgraphName, number> = {
+  gateway: 9464,
+  product: 9465,
+  pricing: 9466,
+  inventory: 9467,
+  cart: 9468,
+  order: 9469,
+  marketing: 9470,
+};
+
+/** `METRICS_PORT`: a port, or `0` / `off` for no metrics listener (tests; two graphs on one machine). */
+export const metricsPortSetting = z.preprocess(
+  (v) => (v === '' ? undefined : v === 'off' ? 0 : v),
+  z.coerce.number().int().min(0).max(65535).optional(),
+);
+
+/** The metrics port to listen on, or undefined when metrics are off. */
+export function metricsPortOf(process: 'gateway' | SubgraphName, setting: number | undefined): number | undefined {
+  if (setting === 0) return undefined;
+  return setting ?? METRICS_PORTS[process];
+}
+
 /** `SUBGRAPH_URL_<NAME>` overrides, else the contract's default port on loopback. */
 export function subgraphUrlsFrom(source: NodeJS.ProcessEnv = process.env): Record<SubgraphName, string> {
   const urls = {} as Record<SubgraphName, string>;
@@ -70,6 +93,7 @@ export const platformEnvShape = {
   /** Interface the subgraph listens on; 0.0.0.0 in a container, loopback on a laptop. */
   LISTEN_HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  METRICS_PORT: metricsPortSetting,
   GATEWAY_SECRET: z.string().min(16).optional(),
   /** Default time budget of one field's batch inside a subgraph. */
   FIELD_BUDGET_MS: z.coerce.number().int().positive().default(250),

@@ -4,6 +4,7 @@ import { jsonb, primaryKey, text, timestamp, type PgSchema } from 'drizzle-orm/p
 import type { Db } from './db.ts';
 import { domainError, type DomainErrorResult } from './errors.ts';
 import type { Logger } from './logger.ts';
+import { idempotencyOutcomes } from './metrics.ts';
 import { every } from './periodic.ts';
 import { spanEvent } from './tracing.ts';
 
@@ -87,7 +88,15 @@ export function fingerprintOf(input: Record<string, unknown>): string {
 
 const scopeOf = (r: IdempotentRequest) => `${r.caller}|${r.mutation}`;
 
+/** A stored answer given again (counted: `graph_idempotency_outcomes_total{outcome="replay"}`). */
+const replayed = <T>(response: T): T => {
+  idempotencyOutcomes.inc({ outcome: 'replay' });
+  spanEvent('idempotency.replay');
+  return response;
+};
+
 const reused = () => {
+  idempotencyOutcomes.inc({ outcome: 'conflict' });
   spanEvent('idempotency.conflict');
   return domainError(
     'IdempotencyKeyReusedError',
@@ -118,8 +127,7 @@ function isLockTimeout(err: unknown): boolean {
 }
 
 function replay<T>(row: { fingerprint: string; response: unknown }, fingerprint: string): T | IdempotencyOutcome {
-  if (row.fingerprint === fingerprint) spanEvent('idempotency.replay');
-  return row.fingerprint === fingerprint ? (row.response as T) : reused();
+  return row.fingerprint === fingerprint ? replayed(row.response as T) : reused();
 }
 
 /**

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { withDeadline, type DeadlineOptions } from './deadline.ts';
 import { traced } from './tracing.ts';
+import { loaderBatchSize } from './metrics.ts';
 
 /**
  * A per-request loader whose batch function returns rows in any order; each key gets the row
@@ -45,6 +46,7 @@ export function groupLoader<K extends string, R>(
 
 function guarded<T>(deadline: DeadlineOptions | undefined, keyCount: number, run: () => Promise<T[]>): Promise<(T | Error)[]> {
   const field = deadline?.field ?? 'load';
+  loaderBatchSize.observe({ field }, keyCount);
   return traced(`batch ${field}`, () => (deadline ? withDeadline(deadline, keyCount, run) : run()), {
     'graphql.field.path': field,
     'dataloader.batch_size': keyCount,

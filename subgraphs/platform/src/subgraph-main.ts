@@ -1,7 +1,8 @@
 import { join, resolve } from 'node:path';
-import { faultsFrom, fieldBudgetsFrom, gatewaySecretFrom, listenPortOf, parseEnv, platformEnvShape, REPO_ROOT, subgraphUrlsFrom, telemetryFrom } from './env.ts';
+import { faultsFrom, fieldBudgetsFrom, gatewaySecretFrom, listenPortOf, parseEnv, platformEnvShape, REPO_ROOT, subgraphUrlsFrom, telemetryFrom, metricsPortOf } from './env.ts';
 import { eventsConfigFrom } from './events/events-config.ts';
 import { createLogger } from './logger.ts';
+import { startMetricsServer } from './metrics.ts';
 import type { RequestContext } from './request-context.ts';
 import { bootSubgraph, type SubgraphDefinition } from './subgraph-app.ts';
 import { startTelemetry } from './telemetry.ts';
@@ -32,6 +33,8 @@ export async function runSubgraph<TSchema extends Record<string, unknown>, TCont
     events: eventsConfigFrom({ ...env, EVENTS_DIR: resolve(REPO_ROOT, env.EVENTS_DIR ?? join(env.DATA_DIR, 'events')) }),
   });
   await booted.listen(listenPortOf(def.name, subgraphUrls), env.LISTEN_HOST);
+  const metricsPort = metricsPortOf(def.name, env.METRICS_PORT);
+  const metrics = metricsPort === undefined ? undefined : await startMetricsServer(metricsPort);
   // `on`, not `once`: a second signal (Ctrl-C pressed twice, or relayed by a supervisor as well as
   // the terminal) must not kill the drain half way.
   let draining = false;
@@ -41,6 +44,7 @@ export async function runSubgraph<TSchema extends Record<string, unknown>, TCont
     logger.info({ signal }, 'shutting down');
     await booted.close();
     await telemetry.shutdown();
+    await metrics?.stop();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

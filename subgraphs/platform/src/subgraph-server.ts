@@ -10,6 +10,7 @@ import { verifySignature } from './gateway-credential.ts';
 import { createHttpHost, headerMapOf, parseJsonBody, readBody, sendFaults } from './http-host.ts';
 import type { Logger } from './logger.ts';
 import { operationSpan } from './operation-span.ts';
+import { logSubgraphRequests } from './request-log.ts';
 import { HEADERS, requestContextFrom, type RequestContext } from './request-context.ts';
 
 export interface SubgraphServerOptions<TContext extends RequestContext> {
@@ -63,7 +64,7 @@ export async function startSubgraph<TContext extends RequestContext>(
     // NODE_ENV is not test) would stop the server under it and re-raise the signal, killing the
     // process with 143 before the database pool is closed.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), operationSpan<TContext>(), ...(options.plugins ?? [])],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), operationSpan<TContext>(), logSubgraphRequests<TContext>(options.name), ...(options.plugins ?? [])],
     includeStacktraceInErrorResponses: false,
     formatError: maskError(options.logger),
   });

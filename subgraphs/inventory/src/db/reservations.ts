@@ -105,3 +105,12 @@ export const expiredReservationIds = async (db: Executor, cutoff: Date, limit: n
     .limit(limit);
   return rows.map((r) => r.orderId);
 };
+
+/** Reservations still holding stock (the `graph_reservations_held` gauge). */
+export async function heldReservationCount(db: Executor): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(reservations)
+    .where(eq(reservations.state, 'RESERVED'));
+  return Number(row?.n ?? 0);
+}

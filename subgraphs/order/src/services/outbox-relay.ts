@@ -3,14 +3,28 @@ import type { SubgraphClient } from '@ecom/platform/subgraph-client';
 import { markPublished, recordFailure, unpublishedEvents } from '../db/outbox.ts';
 import type { OrderEventPayloads } from '../db/json-columns.ts';
 import type { OrderDb } from '../db/orders.ts';
+import { countOrderEvent } from './outbox-metrics.ts';
 import { completeCheckout } from './cart-calls.ts';
 import { backgroundCaller } from './sibling-calls.ts';
 
 /** The order's outbox as the platform relay reads it (publishes oldest first, per order in order). */
 export function orderOutboxStore(db: OrderDb): OutboxStore {
+  // The type of each event handed out, so a publish can be counted by type once it is marked.
+  const typeOf = new Map<number, string>();
   return {
-    unpublished: (limit) => unpublishedEvents(db, limit),
-    markPublished: (id, now) => markPublished(db, id, now),
+    unpublished: async (limit) => {
+      const rows = await unpublishedEvents(db, limit);
+      typeOf.clear();
+      for (const row of rows) typeOf.set(row.id, row.type);
+      return rows;
+    },
+    markPublished: async (id, now) => {
+      const marked = await markPublished(db, id, now);
+      const type = typeOf.get(id);
+      // Only the relay whose mark won counts it: each order event once, after its commit.
+      if (marked && type) countOrderEvent(type);
+      return marked;
+    },
     recordFailure: (id, error) => recordFailure(db, id, error),
   };
 }

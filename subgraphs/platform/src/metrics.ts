@@ -1,0 +1,204 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * Every metric of a process, in one prom-client registry, served as Prometheus text on the metrics
+ * port (never the client port). prom-client rather than the OpenTelemetry metrics SDK: it is the
+ * pull model Prometheus scrapes natively, with no SDK, reader or exporter between a `.inc()` and
+ * the scrape, and one registry per process is all a process needs. Traces stay on OpenTelemetry.
+ *
+ * Series carry no `service` label: each process has its own metrics port, and Prometheus's `job`
+ * and `instance` say which process a series came from. (In-process tests run several subgraphs in
+ * one process and see one registry; they assert on the labels that matter.)
+ */
+export const registry = new Registry();
+
+/** Latency buckets in seconds, around the SLOs (order creation P95 < 200 ms, P99 < 500 ms). */
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2.5, 5, 10];
+
+// --- gateway ---
+
+export const gatewayRequestDuration = new Histogram({
+  name: 'graph_gateway_request_duration_seconds',
+  help: 'Client requests at the gateway, by operation, its type, client name and result (ok, partial, or the error code).',
+  labelNames: ['operation', 'operation_type', 'client', 'result'] as const,
+  buckets: LATENCY_BUCKETS,
+  registers: [registry],
+});
+
+export const subgraphFetchDuration = new Histogram({
+  name: 'graph_gateway_subgraph_fetch_duration_seconds',
+  help: 'Gateway → subgraph fetches, by subgraph and result (ok or the error code).',
+  labelNames: ['subgraph', 'result'] as const,
+  buckets: LATENCY_BUCKETS,
+  registers: [registry],
+});
+
+export const subgraphFetchErrors = new Counter({
+  name: 'graph_gateway_subgraph_fetch_errors_total',
+  help: 'Failed gateway → subgraph fetches (or fetches answered with errors), by subgraph and error code.',
+  labelNames: ['subgraph', 'code'] as const,
+  registers: [registry],
+});
+
+export const BREAKER_STATES = { closed: 0, 'half-open': 1, open: 2 } as const;
+export type BreakerState = keyof typeof BREAKER_STATES;
+
+export const breakerState = new Gauge({
+  name: 'graph_gateway_breaker_state',
+  help: 'Circuit breaker per subgraph: 0 closed, 1 half-open, 2 open.',
+  labelNames: ['subgraph'] as const,
+  registers: [registry],
+});
+
+export const refusedRequests = new Counter({
+  name: 'graph_gateway_refused_requests_total',
+  help: 'Requests turned away before or by admission, by reason (rate_limited, overloaded, too_complex, ...) and code.',
+  labelNames: ['reason', 'code'] as const,
+  registers: [registry],
+});
+
+export const inFlightRequests = new Gauge({
+  name: 'graph_gateway_in_flight_requests',
+  help: 'Client requests being answered now (admission control may set it; the access log keeps it otherwise).',
+  registers: [registry],
+});
+
+// --- every subgraph (and the gateway where it applies) ---
+
+export const deadlineHits = new Counter({
+  name: 'graph_deadline_exceeded_total',
+  help: 'Work abandoned because its time budget ran out, by where (a field batch, a subgraph fetch, a request).',
+  labelNames: ['where', 'field'] as const,
+  registers: [registry],
+});
+
+export const loaderBatchSize = new Histogram({
+  name: 'graph_dataloader_batch_size',
+  help: 'Keys per DataLoader batch, by field.',
+  labelNames: ['field'] as const,
+  buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
+  registers: [registry],
+});
+
+export const dbPoolConnections = new Gauge({
+  name: 'graph_db_pool_connections',
+  help: 'Database connections by state (in_use, idle, waiting) as the driver reports them.',
+  labelNames: ['state'] as const,
+  registers: [registry],
+});
+
+export const idempotencyOutcomes = new Counter({
+  name: 'graph_idempotency_outcomes_total',
+  help: 'Idempotent mutations answered from a stored result (replay) or refused for a reused key (conflict).',
+  labelNames: ['outcome'] as const,
+  registers: [registry],
+});
+
+export const orderEvents = new Counter({
+  name: 'graph_orders_total',
+  help: 'Orders by what happened to them: placed, paid, cancelled, expired.',
+  labelNames: ['event'] as const,
+  registers: [registry],
+});
+
+export const reservationsHeld = new Gauge({
+  name: 'graph_reservations_held',
+  help: 'Stock reservations currently held (not yet committed, released or expired).',
+  registers: [registry],
+});
+
+export const outboxBacklogAge = new Gauge({
+  name: 'graph_outbox_backlog_age_seconds',
+  help: 'Age of the oldest undelivered outbox event (0 when the outbox is empty).',
+  registers: [registry],
+});
+
+export const subgraphRequests = new Histogram({
+  name: 'graph_subgraph_request_duration_seconds',
+  help: 'Requests a subgraph answered, by operation and result (ok or the first error code).',
+  labelNames: ['operation', 'result'] as const,
+  buckets: LATENCY_BUCKETS,
+  registers: [registry],
+});
+
+let defaultsCollected = false;
+
+/** Node process metrics (CPU, memory, event loop lag, GC), once per process. */
+export function collectProcessMetrics(): void {
+  if (defaultsCollected) return;
+  defaultsCollected = true;
+  collectDefaultMetrics({ register: registry });
+}
+
+export function observeBreaker(subgraph: string, state: BreakerState): void {
+  breakerState.set({ subgraph }, BREAKER_STATES[state]);
+}
+
+/**
+ * A gauge whose value is read at scrape time (a backlog age, a pool size, a count of held rows):
+ * the reader runs once per scrape, and a failing one leaves the last value standing.
+ */
+export function gaugeFromReader(gauge: Gauge, read: () => Promise<number> | number): () => void {
+  let stopped = false;
+  const collect = async () => {
+    if (stopped) return;
+    try {
+      gauge.set(await read());
+    } catch {
+      // The scrape still answers; a dead database shows up in readiness and in fetch errors.
+    }
+  };
+  readers.add(collect);
+  return () => {
+    stopped = true;
+    readers.delete(collect);
+  };
+}
+
+const readers = new Set<() => Promise<void>>();
+
+export interface MetricsServer {
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** `GET /metrics` (Prometheus text) on its own port; anything else is 404. Port 0 picks a free one. */
+export async function startMetricsServer(port: number, host?: string): Promise<MetricsServer> {
+  collectProcessMetrics();
+  const server: Server = createServer((req, res) => {
+    if ((req.url ?? '/').split('?')[0] !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {
+      res.statusCode = 404;
+      res.end('not found\n');
+      return;
+    }
+    void Promise.all([...readers].map((r) => r()))
+      .then(() => registry.metrics())
+      .then(
+        (text) => {
+          res.setHeader('content-type', registry.contentType);
+          res.end(text);
+        },
+        () => {
+          res.statusCode = 500;
+          res.end('metrics unavailable\n');
+        },
+      );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
