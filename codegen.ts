@@ -80,8 +80,17 @@ const config: CodegenConfig = {
         {
           schema,
           documents,
-          plugins: [header(`schema/operations/internal/${caller}/${target} against subgraphs/${target}/src/sdl.ts`), 'typescript-operations', 'typed-document-node'],
-          config: { useTypeImports: true, enumsAsTypes: true, onlyOperationTypes: true, scalars: { _Any: '{ __typename: string; [field: string]: unknown }' } },
+          plugins: [
+            header(`schema/operations/internal/${caller}/${target} against subgraphs/${target}/src/sdl.ts`),
+            'typescript-operations',
+            'typed-document-node',
+          ],
+          config: {
+            useTypeImports: true,
+            enumsAsTypes: true,
+            onlyOperationTypes: true,
+            scalars: { _Any: '{ __typename: string; [field: string]: unknown }' },
+          },
         },
       ]),
     ),

@@ -61,7 +61,13 @@ export default tseslint.config(
       // The house marks a deliberately unused binding with a leading underscore (`{ stack: _stack, ...rest }`).
       '@typescript-eslint/no-unused-vars': [
         'error',
-        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true },
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          caughtErrorsIgnorePattern: '^_',
+          destructuredArrayIgnorePattern: '^_',
+          ignoreRestSiblings: true,
+        },
       ],
 
       // Noise here: resolvers, plugin hooks and data sources are `async` to satisfy a Promise-returning

@@ -104,7 +104,9 @@ async function scenario(stalled: string) {
 }
 
 const stalledName = benchEnv.BENCH_STALLED;
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ${SECONDS}s × ${CONNECTIONS} connections per scenario`);
+console.log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ${SECONDS}s × ${CONNECTIONS} connections per scenario`,
+);
 const healthy = await scenario('none');
 const degraded = await scenario(stalledName);
 const rows = [healthy, degraded];
@@ -112,8 +114,9 @@ const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-');
 console.log('\nscenario       req/s   p50 ms  p99 ms  max ms  non2xx  healthz p50/p99/max ms   rss MB before/peak/after');
 for (const r of rows) {
   console.log(
-    `${(r.stalled === 'none' ? 'healthy' : `${r.stalled} stalled`).padEnd(14)} ${fmt(r.rps).padStart(6)} ${fmt(r.listingP50).padStart(8)} ${fmt(r.listingP99).padStart(7)} ${fmt(r.listingMax).padStart(7)} ${String(r.non2xx).padStart(7)}   ${fmt(r.healthzP50)}/${fmt(r.healthzP99)}/${fmt(r.healthzMax)}`.padEnd(88) +
-      `${fmt(r.rssBefore)}/${fmt(r.rssPeak)}/${fmt(r.rssAfter)}`,
+    `${(r.stalled === 'none' ? 'healthy' : `${r.stalled} stalled`).padEnd(14)} ${fmt(r.rps).padStart(6)} ${fmt(r.listingP50).padStart(8)} ${fmt(r.listingP99).padStart(7)} ${fmt(r.listingMax).padStart(7)} ${String(r.non2xx).padStart(7)}   ${fmt(r.healthzP50)}/${fmt(r.healthzP99)}/${fmt(r.healthzMax)}`.padEnd(
+      88,
+    ) + `${fmt(r.rssBefore)}/${fmt(r.rssPeak)}/${fmt(r.rssAfter)}`,
   );
 }
 console.log(

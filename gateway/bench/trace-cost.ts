@@ -44,7 +44,15 @@ type Mode = keyof typeof MODES;
 function startGraphProcess(mode: Mode): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', new URL('./traced-graph-process.ts', import.meta.url).pathname], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', OTEL_TRACES_SAMPLER: '', OTEL_TRACES_EXPORTER: '', OTEL_SERVICE_NAME: '', ...MODES[mode] },
+    env: {
+      ...process.env,
+      DATABASE_URL: '',
+      REDIS_URL: '',
+      OTEL_TRACES_SAMPLER: '',
+      OTEL_TRACES_EXPORTER: '',
+      OTEL_SERVICE_NAME: '',
+      ...MODES[mode],
+    },
   });
   return new Promise((resolve, reject) => {
     let buffered = '';
@@ -60,21 +68,28 @@ function startGraphProcess(mode: Mode): Promise<{ child: ChildProcess; url: stri
 const load = (url: string, options: { duration?: number; amount?: number; connections: number }) =>
   autocannon({ url, method: 'POST', body: LISTING, headers: { 'content-type': 'application/json' }, ...options });
 
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ${ROUNDS} rounds × ${SECONDS}s × ${CONNECTIONS} connections per mode`);
+console.log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ${ROUNDS} rounds × ${SECONDS}s × ${CONNECTIONS} connections per mode`,
+);
 const modes = Object.keys(MODES) as Mode[];
 const graphs = new Map<Mode, { child: ChildProcess; url: string }>();
 try {
   // One at a time: booting three graphs at once would make the first measurements noisier.
   for (const mode of modes) graphs.set(mode, await startGraphProcess(mode));
   for (const mode of modes) await load(graphs.get(mode)!.url, { amount: 100, connections: 4 }); // warm: plans, JIT, caches
-  const totals = Object.fromEntries(modes.map((m) => [m, { requests: 0, non2xx: 0, p99: [] as number[] }])) as Record<Mode, { requests: number; non2xx: number; p99: number[] }>;
+  const totals = Object.fromEntries(modes.map((m) => [m, { requests: 0, non2xx: 0, p99: [] as number[] }])) as Record<
+    Mode,
+    { requests: number; non2xx: number; p99: number[] }
+  >;
   for (let round = 1; round <= ROUNDS; round++) {
     for (const mode of modes) {
       const result = await load(graphs.get(mode)!.url, { duration: SECONDS, connections: CONNECTIONS });
       totals[mode].requests += result.requests.total;
       totals[mode].non2xx += result.non2xx;
       totals[mode].p99.push(result.latency.p99);
-      console.log(`round ${round} ${mode.padEnd(12)} ${(result.requests.total / SECONDS).toFixed(1).padStart(7)} req/s  p99 ${result.latency.p99} ms  non2xx ${result.non2xx}`);
+      console.log(
+        `round ${round} ${mode.padEnd(12)} ${(result.requests.total / SECONDS).toFixed(1).padStart(7)} req/s  p99 ${result.latency.p99} ms  non2xx ${result.non2xx}`,
+      );
     }
   }
   const base = totals.off.requests;
@@ -83,7 +98,9 @@ try {
     const t = totals[mode];
     console.log(`${mode.padEnd(12)} ${(t.requests / (ROUNDS * SECONDS)).toFixed(1).padStart(6)}   ${(t.requests / base).toFixed(3)}   ${t.non2xx}`);
   }
-  console.log(`\nexported: ${exportRequests} OTLP requests, ${(exportBytes / 1024 / 1024).toFixed(1)} MB (targets: exporting ≥ 0.85 × off, no-endpoint ≥ 0.97 × off)`);
+  console.log(
+    `\nexported: ${exportRequests} OTLP requests, ${(exportBytes / 1024 / 1024).toFixed(1)} MB (targets: exporting ≥ 0.85 × off, no-endpoint ≥ 0.97 × off)`,
+  );
 } finally {
   for (const { child } of graphs.values()) {
     child.kill('SIGTERM');

@@ -16,4 +16,11 @@ const graph = await startGraph({
   gateway: { resilience: DEFAULT_RESILIENCE },
 });
 console.log(`READY ${graph.url}`);
-process.on('SIGTERM', () => void graph.stop().then(() => telemetry.shutdown()).then(() => process.exit(0)));
+process.on(
+  'SIGTERM',
+  () =>
+    void graph
+      .stop()
+      .then(() => telemetry.shutdown())
+      .then(() => process.exit(0)),
+);

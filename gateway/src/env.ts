@@ -51,7 +51,10 @@ const shape = {
   RATE_LIMIT_POINTS: z.coerce.number().int().min(0).default(600),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().max(86_400).default(60),
   /** Per app, all its users together: `web=20000,ios=10000` (apollographql-client-name). */
-  RATE_LIMIT_CLIENTS: z.string().regex(/^\s*([\w.-]+\s*=\s*\d+\s*(,\s*[\w.-]+\s*=\s*\d+\s*)*)?$/, 'expected name=points,name=points').default(''),
+  RATE_LIMIT_CLIENTS: z
+    .string()
+    .regex(/^\s*([\w.-]+\s*=\s*\d+\s*(,\s*[\w.-]+\s*=\s*\d+\s*)*)?$/, 'expected name=points,name=points')
+    .default(''),
   /** Only the operations in OPERATION_MANIFEST_PATH run. */
   SAFELIST: booleanFlag,
   OPERATION_MANIFEST_PATH: z.string().default(resolve(REPO_ROOT, 'schema/operations/manifest.json')),
@@ -162,7 +165,9 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): GatewayEnv {
     edge: {
       jwksUrl: env.JWKS_URL,
       tokenClaims: { issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
-      corsOrigins: env.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+      corsOrigins: env.CORS_ORIGINS.split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
       rateLimit:
         env.RATE_LIMIT_POINTS > 0
           ? { points: env.RATE_LIMIT_POINTS, windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS, clients: clientLimits(env.RATE_LIMIT_CLIENTS) }
@@ -179,7 +184,10 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): GatewayEnv {
       introspection: env.INTROSPECTION ?? nodeEnv !== 'production',
       explorer:
         (env.EXPLORER ?? nodeEnv !== 'production')
-          ? { distDir: resolve(REPO_ROOT, 'clients/explorer/dist'), devTokenSecret: nodeEnv === 'production' ? undefined : (env.JWT_SECRET ?? DEV_JWT_SECRET) }
+          ? {
+              distDir: resolve(REPO_ROOT, 'clients/explorer/dist'),
+              devTokenSecret: nodeEnv === 'production' ? undefined : (env.JWT_SECRET ?? DEV_JWT_SECRET),
+            }
           : undefined,
     },
   };

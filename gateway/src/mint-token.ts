@@ -10,6 +10,9 @@ const { values } = parseArgs({
     expires: { type: 'string', default: '12h' },
   },
 });
-const roles = values.roles.split(',').map((r) => r.trim()).filter(Boolean);
+const roles = values.roles
+  .split(',')
+  .map((r) => r.trim())
+  .filter(Boolean);
 const env = loadEnv();
 console.log(await mintToken(env.jwtSecret, values.sub, roles, values.expires, env.edge.tokenClaims));

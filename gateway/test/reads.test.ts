@@ -139,7 +139,10 @@ describe('ProductDetail', () => {
 describe('MobileListing', () => {
   it('serves the mobile listing with the minimum price and stock status', async () => {
     const res = await graph.request<{
-      products: { pageInfo: { hasNextPage: boolean }; edges: { node: { id: string; priceRange: { min: Money }; availability: { status: string } } }[] };
+      products: {
+        pageInfo: { hasNextPage: boolean };
+        edges: { node: { id: string; priceRange: { min: Money }; availability: { status: string } } }[];
+      };
     }>(MOBILE_LISTING, { first: 20, filter: { categoryId: DEMO_CATEGORIES[0].id } });
     expect(res.body.errors).toBeUndefined();
     const edges = res.body.data!.products.edges;

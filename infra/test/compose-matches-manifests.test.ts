@@ -72,7 +72,6 @@ describe.each(PROCESSES)('compose service %s', (name) => {
     expect(service().security_opt).toContain('no-new-privileges:true');
     expect(service().stop_grace_period).toBe(`${pod.terminationGracePeriodSeconds}s`);
   });
-
 });
 
 it.each(PROCESSES.filter(isSubgraph))('compose migrates %s first, as the init container does', (name) => {

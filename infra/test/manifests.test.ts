@@ -28,7 +28,9 @@ import {
 } from './rendered.ts';
 
 // The gateway lets in-flight requests finish for up to this long on SIGTERM (gateway/src/server.ts).
-const DRAIN_MS = Number(/const DRAIN_GRACE_MS = ([\d_]+);/.exec(readFileSync(resolve(REPO_ROOT, 'gateway/src/server.ts'), 'utf8'))![1]!.replaceAll('_', ''));
+const DRAIN_MS = Number(
+  /const DRAIN_GRACE_MS = ([\d_]+);/.exec(readFileSync(resolve(REPO_ROOT, 'gateway/src/server.ts'), 'utf8'))![1]!.replaceAll('_', ''),
+);
 const MIN_REPLICAS: Record<(typeof OVERLAYS)[number], { gateway: number; subgraph: number }> = {
   dev: { gateway: 1, subgraph: 1 },
   prod: { gateway: 3, subgraph: 2 },
@@ -130,7 +132,9 @@ describe.each(OVERLAYS)('the %s overlay', (overlay) => {
       expect(pdbs).toHaveLength(1);
       expect(pdbs[0]!.spec.maxUnavailable ?? pdbs[0]!.spec.minAvailable).toBeDefined();
 
-      const hpas = resources.filter((r) => r.kind === 'HorizontalPodAutoscaler' && r.spec.scaleTargetRef.kind === 'Deployment' && r.spec.scaleTargetRef.name === name);
+      const hpas = resources.filter(
+        (r) => r.kind === 'HorizontalPodAutoscaler' && r.spec.scaleTargetRef.kind === 'Deployment' && r.spec.scaleTargetRef.name === name,
+      );
       expect(hpas).toHaveLength(1);
       const hpa = hpas[0]!;
       expect(hpa.spec.minReplicas).toBe(MIN_REPLICAS[overlay][name === 'gateway' ? 'gateway' : 'subgraph']);
@@ -141,9 +145,7 @@ describe.each(OVERLAYS)('the %s overlay', (overlay) => {
     });
 
     it('starts with the variables its own env parser accepts, secrets standing in', () => {
-      const env = Object.fromEntries(
-        [...containerEnv(resources, main())].map(([k, v]) => [k, 'secret' in v ? standIn(v.secret) : v.value]),
-      );
+      const env = Object.fromEntries([...containerEnv(resources, main())].map(([k, v]) => [k, 'secret' in v ? standIn(v.secret) : v.value]));
       if (isSubgraph(name)) {
         const parsed = parseEnv(platformEnvShape, env);
         expect(parsed.NODE_ENV).toBe('production');
@@ -194,7 +196,8 @@ describe.each(OVERLAYS)('the %s overlay', (overlay) => {
       const spec = r.kind === 'Deployment' || r.kind === 'StatefulSet' ? podTemplate(r).spec : undefined;
       const containers: Container[] = spec ? [...(spec.initContainers ?? []), ...spec.containers] : [];
       for (const c of containers) {
-        for (const e of c.env ?? []) if (SENSITIVE.test(e.name) && !e.valueFrom?.secretKeyRef) literal.push(`${r.metadata.name}/${c.name}: ${e.name}`);
+        for (const e of c.env ?? [])
+          if (SENSITIVE.test(e.name) && !e.valueFrom?.secretKeyRef) literal.push(`${r.metadata.name}/${c.name}: ${e.name}`);
       }
       if (r.kind === 'ConfigMap' && r.metadata.name !== 'ecom-supergraph') {
         for (const [k, v] of Object.entries(r.data ?? {})) {
@@ -210,8 +213,16 @@ describe.each(OVERLAYS)('the %s overlay', (overlay) => {
     const podLabels = (name: ProcessName) => podTemplate(byName(name)).metadata.labels;
     const fromProcess = (name: ProcessName): Source => ({ description: name, labels: podLabels(name) });
     const outsider: Source = { description: 'another pod of the namespace', labels: { 'app.kubernetes.io/name': 'debug-shell' } };
-    const elsewhere: Source = { description: 'a pod in another namespace', labels: {}, namespaceLabels: { 'kubernetes.io/metadata.name': 'default' } };
-    const prometheus: Source = { description: 'Prometheus', labels: { 'app.kubernetes.io/name': 'prometheus' }, namespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring' } };
+    const elsewhere: Source = {
+      description: 'a pod in another namespace',
+      labels: {},
+      namespaceLabels: { 'kubernetes.io/metadata.name': 'default' },
+    };
+    const prometheus: Source = {
+      description: 'Prometheus',
+      labels: { 'app.kubernetes.io/name': 'prometheus' },
+      namespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring' },
+    };
 
     it('reads every sibling call from the code', () => {
       // A call whose target is not a literal name could not be checked against the policies.
@@ -234,8 +245,10 @@ describe.each(OVERLAYS)('the %s overlay', (overlay) => {
 
     it('lets anyone reach the gateway, and only Prometheus its metrics', () => {
       const target = mainContainer(byName('gateway'));
-      for (const s of [outsider, elsewhere, fromProcess('cart')]) expect(mayConnect(policies, podLabels('gateway'), target, HTTP_PORT.gateway, s), s.description).toBe(true);
-      for (const s of [outsider, elsewhere]) expect(mayConnect(policies, podLabels('gateway'), target, METRICS_PORT.gateway, s), s.description).toBe(false);
+      for (const s of [outsider, elsewhere, fromProcess('cart')])
+        expect(mayConnect(policies, podLabels('gateway'), target, HTTP_PORT.gateway, s), s.description).toBe(true);
+      for (const s of [outsider, elsewhere])
+        expect(mayConnect(policies, podLabels('gateway'), target, METRICS_PORT.gateway, s), s.description).toBe(false);
       expect(mayConnect(policies, podLabels('gateway'), target, METRICS_PORT.gateway, prometheus)).toBe(true);
     });
 
@@ -255,9 +268,15 @@ describe('the overlays differ where they should', () => {
     const dev = render('dev');
     const prod = render('prod');
     for (const store of ['postgres', 'redis', 'rabbitmq']) {
-      expect(dev.some((r) => (r.kind === 'StatefulSet' || r.kind === 'Deployment') && r.metadata.name === store), store).toBe(true);
+      expect(
+        dev.some((r) => (r.kind === 'StatefulSet' || r.kind === 'Deployment') && r.metadata.name === store),
+        store,
+      ).toBe(true);
       expect(named(dev, 'Service', store), store).toBeDefined();
-      expect(prod.some((r) => r.metadata.name === store), store).toBe(false);
+      expect(
+        prod.some((r) => r.metadata.name === store),
+        store,
+      ).toBe(false);
     }
     const secretRefs = (resources: Resource[]) => {
       const refs = new Set<string>();

@@ -39,5 +39,7 @@ export function mayConnect(policies: Resource[], targetLabels: Labels, target: C
     (p) => selects(p.spec.podSelector, targetLabels) && ((p.spec.policyTypes as string[] | undefined) ?? ['Ingress']).includes('Ingress'),
   );
   if (selecting.length === 0) return true;
-  return selecting.some((p) => ((p.spec.ingress as NetworkPolicyRule[] | undefined) ?? []).some((rule) => peerMatches(rule, source) && portMatches(rule, target, port)));
+  return selecting.some((p) =>
+    ((p.spec.ingress as NetworkPolicyRule[] | undefined) ?? []).some((rule) => peerMatches(rule, source) && portMatches(rule, target, port)),
+  );
 }

@@ -114,36 +114,48 @@ describe('the production commands, started as the image starts them', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('migrate, the init container command: brings each schema up on Postgres, refuses without one', async () => {
-    // All six at once, as a release's first pods start together.
-    const migrations = SUBGRAPH_NAMES.map((name) => start(['subgraphs/platform', 'migrate', name], env));
-    for (const migrate of migrations) {
-      const code = await migrate.exited;
-      if (database) expect(code, migrate.output.join('')).toBe(0);
-      else {
-        // The embedded database migrates in process; there is no release step to run.
-        expect(code).toBe(1);
-        expect(migrate.output.join('')).toContain('DATABASE_URL: required');
+  it(
+    'migrate, the init container command: brings each schema up on Postgres, refuses without one',
+    async () => {
+      // All six at once, as a release's first pods start together.
+      const migrations = SUBGRAPH_NAMES.map((name) => start(['subgraphs/platform', 'migrate', name], env));
+      for (const migrate of migrations) {
+        const code = await migrate.exited;
+        if (database) expect(code, migrate.output.join('')).toBe(0);
+        else {
+          // The embedded database migrates in process; there is no release step to run.
+          expect(code).toBe(1);
+          expect(migrate.output.join('')).toContain('DATABASE_URL: required');
+        }
       }
-    }
-  }, BOOT_TIMEOUT_MS);
+    },
+    BOOT_TIMEOUT_MS,
+  );
 
-  it('every subgraph answers /readyz on the port of its SUBGRAPH_URL', async () => {
-    for (const name of SUBGRAPH_NAMES) {
-      processes.set(name, start([workspaceOf(name)], { ...env, METRICS_PORT: String(ports[name].metrics) }));
-    }
-    for (const name of SUBGRAPH_NAMES) {
-      const ready = await waitReady(name, ports[name].http, processes.get(name)!);
-      expect(ready.body).toEqual({ status: 'ready' });
-    }
-  }, BOOT_TIMEOUT_MS + 60_000);
+  it(
+    'every subgraph answers /readyz on the port of its SUBGRAPH_URL',
+    async () => {
+      for (const name of SUBGRAPH_NAMES) {
+        processes.set(name, start([workspaceOf(name)], { ...env, METRICS_PORT: String(ports[name].metrics) }));
+      }
+      for (const name of SUBGRAPH_NAMES) {
+        const ready = await waitReady(name, ports[name].http, processes.get(name)!);
+        expect(ready.body).toEqual({ status: 'ready' });
+      }
+    },
+    BOOT_TIMEOUT_MS + 60_000,
+  );
 
-  it("the gateway answers /readyz once it reaches them all", async () => {
-    const gateway = start(['gateway'], { ...env, PORT: String(ports.gateway.http), METRICS_PORT: String(ports.gateway.metrics) });
-    processes.set('gateway', gateway);
-    const ready = await waitReady('gateway', ports.gateway.http, gateway);
-    expect(ready.body).toEqual({ status: 'ready', down: [] });
-  }, BOOT_TIMEOUT_MS + 60_000);
+  it(
+    'the gateway answers /readyz once it reaches them all',
+    async () => {
+      const gateway = start(['gateway'], { ...env, PORT: String(ports.gateway.http), METRICS_PORT: String(ports.gateway.metrics) });
+      processes.set('gateway', gateway);
+      const ready = await waitReady('gateway', ports.gateway.http, gateway);
+      expect(ready.body).toEqual({ status: 'ready', down: [] });
+    },
+    BOOT_TIMEOUT_MS + 60_000,
+  );
 
   // SIGTERM to the pid alone, as tini sends it: the signal reaches the process through the entry script.
   async function drains(name: ProcessName): Promise<void> {
@@ -153,11 +165,19 @@ describe('the production commands, started as the image starts them', () => {
     expect(code, `${name}:\n${p.output.join('')}`).toBe(0);
   }
 
-  it('the gateway drains on SIGTERM and exits 0', async () => {
-    await drains('gateway');
-  }, DRAIN_TIMEOUT_MS + 10_000);
+  it(
+    'the gateway drains on SIGTERM and exits 0',
+    async () => {
+      await drains('gateway');
+    },
+    DRAIN_TIMEOUT_MS + 10_000,
+  );
 
-  it.each(SUBGRAPH_NAMES)('%s drains on SIGTERM and exits 0', async (name) => {
-    await drains(name);
-  }, DRAIN_TIMEOUT_MS + 10_000);
+  it.each(SUBGRAPH_NAMES)(
+    '%s drains on SIGTERM and exits 0',
+    async (name) => {
+      await drains(name);
+    },
+    DRAIN_TIMEOUT_MS + 10_000,
+  );
 });

@@ -5,13 +5,24 @@ import { REPO_ROOT, SUBGRAPH_NAMES, SUBGRAPH_PORTS, type SubgraphName } from '@e
 import { parseAllDocuments, parse } from 'yaml';
 
 /** The slice of the Kubernetes API these tests read; the YAML is checked by kubectl, not here. */
-export interface Labels { [key: string]: string }
+export interface Labels {
+  [key: string]: string;
+}
 export interface LabelSelector {
   matchLabels?: Labels;
   matchExpressions?: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] }[];
 }
-export interface HttpProbe { httpGet?: { path: string; port: string | number }; periodSeconds?: number; failureThreshold?: number; timeoutSeconds?: number }
-export interface EnvVar { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean }; configMapKeyRef?: unknown } }
+export interface HttpProbe {
+  httpGet?: { path: string; port: string | number };
+  periodSeconds?: number;
+  failureThreshold?: number;
+  timeoutSeconds?: number;
+}
+export interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean }; configMapKeyRef?: unknown };
+}
 export interface Container {
   name: string;
   image: string;
@@ -35,9 +46,18 @@ export interface PodSpec {
   containers: Container[];
   volumes?: { name: string; emptyDir?: object; configMap?: { name: string } }[];
 }
-export interface PodTemplate { metadata: { labels: Labels; annotations?: Labels }; spec: PodSpec }
-export interface NetworkPolicyPeer { podSelector?: LabelSelector; namespaceSelector?: LabelSelector }
-export interface NetworkPolicyRule { from?: NetworkPolicyPeer[]; ports?: { port?: string | number }[] }
+export interface PodTemplate {
+  metadata: { labels: Labels; annotations?: Labels };
+  spec: PodSpec;
+}
+export interface NetworkPolicyPeer {
+  podSelector?: LabelSelector;
+  namespaceSelector?: LabelSelector;
+}
+export interface NetworkPolicyRule {
+  from?: NetworkPolicyPeer[];
+  ports?: { port?: string | number }[];
+}
 export interface Resource {
   apiVersion: string;
   kind: string;
@@ -55,16 +75,21 @@ export type ProcessName = (typeof PROCESSES)[number];
 
 /** The contract's ports: gateway 4000 and metrics 9464; subgraph n (in SUBGRAPH_NAMES order) 4001+n, 9465+n. */
 export const HTTP_PORT: Record<ProcessName, number> = { gateway: 4000, ...SUBGRAPH_PORTS };
-export const METRICS_PORT: Record<ProcessName, number> = Object.fromEntries(
-  PROCESSES.map((name, i) => [name, 9464 + i]),
-) as Record<ProcessName, number>;
+export const METRICS_PORT: Record<ProcessName, number> = Object.fromEntries(PROCESSES.map((name, i) => [name, 9464 + i])) as Record<
+  ProcessName,
+  number
+>;
 
 /** `kubectl kustomize` of one overlay, as CI and an operator run it (see base/kustomization.yaml). */
 export function render(overlay: Overlay): Resource[] {
-  const yaml = execFileSync('kubectl', ['kustomize', '--load-restrictor', 'LoadRestrictionsNone', resolve(REPO_ROOT, 'infra/k8s/overlays', overlay)], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const yaml = execFileSync(
+    'kubectl',
+    ['kustomize', '--load-restrictor', 'LoadRestrictionsNone', resolve(REPO_ROOT, 'infra/k8s/overlays', overlay)],
+    {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   return parseAllDocuments(yaml).map((doc) => {
     if (doc.errors.length > 0) throw doc.errors[0];
     return doc.toJS() as Resource;
@@ -77,7 +102,9 @@ export function named(resources: Resource[], kind: string, name: string): Resour
 
 /** The graph's own Deployments (not dev's in-cluster datastores). */
 export function appDeployments(resources: Resource[]): Resource[] {
-  return resources.filter((r) => r.kind === 'Deployment' && ['gateway', 'subgraph'].includes(r.metadata.labels?.['app.kubernetes.io/component'] ?? ''));
+  return resources.filter(
+    (r) => r.kind === 'Deployment' && ['gateway', 'subgraph'].includes(r.metadata.labels?.['app.kubernetes.io/component'] ?? ''),
+  );
 }
 
 export const podTemplate = (deployment: Resource): PodTemplate => deployment.spec.template as PodTemplate;

@@ -9,8 +9,7 @@ export interface OperationChanges {
   removed: string[];
 }
 
-const changeLine = (c: ReportedChange) =>
-  `- ${c.level}${c.verdict === 'warn' ? ' (no registered operation uses it)' : ''}: ${c.message}`;
+const changeLine = (c: ReportedChange) => `- ${c.level}${c.verdict === 'warn' ? ' (no registered operation uses it)' : ''}: ${c.message}`;
 
 /** One publish: its date, then per subgraph what changed for clients, then the operations. */
 export function changelogEntry(date: string, report: CheckReport, sdlChanged: string[], operations: OperationChanges): string {
@@ -22,7 +21,8 @@ export function changelogEntry(date: string, report: CheckReport, sdlChanged: st
     if (report.baseline === 'published-supergraph' || sub.status === 'added') lines.push('- registered (first publish of this subgraph)');
     else if (sub.status === 'removed') lines.push('- removed from the graph');
     lines.push(...changes.map(changeLine));
-    if (changes.length === 0 && sub.status === 'changed') lines.push('- SDL changed with no client-facing change (internal fields, descriptions or formatting)');
+    if (changes.length === 0 && sub.status === 'changed')
+      lines.push('- SDL changed with no client-facing change (internal fields, descriptions or formatting)');
     lines.push('');
   }
   if (report.graph.changes.length > 0) {

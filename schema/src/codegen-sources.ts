@@ -18,7 +18,8 @@ export function registeredDocuments(): string {
   const operations = new Map<string, { body: string; definitions: readonly DefinitionNode[] }>();
   for (const op of readRegisteredOperations()) {
     const seen = operations.get(op.name);
-    if (seen && seen.body !== op.body) throw new Error(`Operation ${op.name} is registered with different bodies by different clients; give each its own name.`);
+    if (seen && seen.body !== op.body)
+      throw new Error(`Operation ${op.name} is registered with different bodies by different clients; give each its own name.`);
     operations.set(op.name, { body: op.body, definitions: op.document.definitions });
   }
   const definitions = new Map<string, DefinitionNode>();
@@ -46,9 +47,18 @@ export function subgraphContextType(name: string, srcDir: string): string {
  * The sibling calls to type: one entry per (caller, target) folder under operations/internal, with
  * the target's callable SDL and the documents' glob (relative to `root`, where codegen runs).
  */
-export function internalCallSources(sdls: Record<string, string>, root: string): { caller: string; target: string; schema: string; documents: string }[] {
+export function internalCallSources(
+  sdls: Record<string, string>,
+  root: string,
+): { caller: string; target: string; schema: string; documents: string }[] {
   const dir = internalOperationsDir();
-  const folders = (d: string) => (existsSync(d) ? readdirSync(d, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort() : []);
+  const folders = (d: string) =>
+    existsSync(d)
+      ? readdirSync(d, { withFileTypes: true })
+          .filter((e) => e.isDirectory())
+          .map((e) => e.name)
+          .sort()
+      : [];
   return folders(dir).flatMap((caller) =>
     folders(join(dir, caller)).map((target) => {
       const sdl = sdls[target];

@@ -43,7 +43,9 @@ export function checkEvents(input: EventCheckInput): EventCheckReport {
     readers.set(key, fields);
     const schema = input.working[key];
     if (!schema) {
-      failures.push(`${read.consumer} reads ${read.type} v${read.version}, which no producer writes any more: keep that version published and written until ${read.consumer} moves on`);
+      failures.push(
+        `${read.consumer} reads ${read.type} v${read.version}, which no producer writes any more: keep that version published and written until ${read.consumer} moves on`,
+      );
       continue;
     }
     const working = fieldsOf(schema);
@@ -75,7 +77,8 @@ export function checkEvents(input: EventCheckInput): EventCheckReport {
       if (read?.has(field)) continue;
       const after = now.get(field);
       if (!after) warnings.push(`${key}: field "${field}" removed (no declared consumer reads it)`);
-      else if (after.type !== shape.type) warnings.push(`${key}: field "${field}" changes type ${shape.type} → ${after.type} (no declared consumer reads it)`);
+      else if (after.type !== shape.type)
+        warnings.push(`${key}: field "${field}" changes type ${shape.type} → ${after.type} (no declared consumer reads it)`);
     }
   }
   const retired = Object.keys(input.published).filter((key) => !input.working[key]);

@@ -20,7 +20,12 @@ export interface InternalOperation {
 export const internalLabel = (op: Pick<InternalOperation, 'caller' | 'target' | 'name'>): string => `internal/${op.caller}/${op.target}/${op.name}`;
 
 const dirsIn = (dir: string): string[] =>
-  existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort() : [];
+  existsSync(dir)
+    ? readdirSync(dir, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+        .sort()
+    : [];
 
 export const internalOperationsDir = (paths: RegistryPaths = defaultRegistry): string => join(paths.operationsDir, 'internal');
 
@@ -31,7 +36,9 @@ export function readInternalOperations(paths: RegistryPaths = defaultRegistry): 
   for (const caller of dirsIn(root)) {
     for (const target of dirsIn(join(root, caller))) {
       const dir = join(root, caller, target);
-      for (const file of readdirSync(dir).filter((f) => f.endsWith('.graphql')).sort()) {
+      for (const file of readdirSync(dir)
+        .filter((f) => f.endsWith('.graphql'))
+        .sort()) {
         const document = parse(readFileSync(join(dir, file), 'utf8'));
         const [op, ...rest] = document.definitions;
         if (!op || rest.length > 0 || op.kind !== Kind.OPERATION_DEFINITION || !op.name) {

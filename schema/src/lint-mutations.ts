@@ -29,13 +29,19 @@ export function lintMutations(subgraphs: Record<string, DocumentNode>, api: Grap
       } else {
         const key = inputType.getFields()['idempotencyKey'];
         if (!key || String(key.type) !== 'String!') {
-          found('mutation-input', `${coordinate}: its input type ${inputType.name} must have \`idempotencyKey: String!\` so a retried request never runs twice.`);
+          found(
+            'mutation-input',
+            `${coordinate}: its input type ${inputType.name} must have \`idempotencyKey: String!\` so a retried request never runs twice.`,
+          );
         }
       }
 
       const result = getNamedType(field.type);
       if (!isUnionType(result)) {
-        found('mutation-result', `${coordinate} returns ${result.name}; it must return a union of its success type and the DomainError types it can produce.`);
+        found(
+          'mutation-result',
+          `${coordinate} returns ${result.name}; it must return a union of its success type and the DomainError types it can produce.`,
+        );
       } else {
         const others = result.getTypes().filter((t) => !t.getInterfaces().some((i) => i.name === 'DomainError'));
         if (others.length !== 1) {

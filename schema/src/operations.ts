@@ -109,7 +109,11 @@ export function sortOperations<T extends { client: string; name: string }>(ops: 
 }
 
 function graphqlFiles(dir: string): string[] {
-  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.graphql')).sort() : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.graphql'))
+        .sort()
+    : [];
 }
 
 /** The registry's operations: `operations/<client>/<Name>.graphql`, each a self-contained document. */

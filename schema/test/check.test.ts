@@ -19,7 +19,9 @@ describe('schema check against fixture changes', () => {
     expect(report.ok).toBe(false);
     const removal = report.subgraphs['product']!.changes.breaking.find((c) => c.path === 'Product.imageUrl');
     expect(removal).toMatchObject({ type: 'FIELD_REMOVED', verdict: 'fail', subgraphs: ['product'] });
-    expect(removal!.operations).toEqual(expect.arrayContaining(['ios/MobileListing', 'android/MobileListing', 'web/CategoryListing', 'web/ProductDetail']));
+    expect(removal!.operations).toEqual(
+      expect.arrayContaining(['ios/MobileListing', 'android/MobileListing', 'web/CategoryListing', 'web/ProductDetail']),
+    );
     expect(report.failures.some((f) => f.includes('Product.imageUrl') || (f.includes('imageUrl') && f.includes('ios/MobileListing')))).toBe(true);
     expect(report.operations.invalid.map((o) => o.operation)).toContain('ios/MobileListing');
   });
@@ -58,7 +60,11 @@ describe('schema check against fixture changes', () => {
         from: 'type Mutation {\n',
         to: 'type Mutation {\n  setReorderPoint(input: SetReorderPointInput!): AdjustStockResult!\n',
       },
-      { subgraph: 'inventory', from: 'input AdjustStockInput {', to: 'input SetReorderPointInput {\n  variantId: ID!\n  units: Int!\n}\n\ninput AdjustStockInput {' },
+      {
+        subgraph: 'inventory',
+        from: 'input AdjustStockInput {',
+        to: 'input SetReorderPointInput {\n  variantId: ID!\n  units: Int!\n}\n\ninput AdjustStockInput {',
+      },
     ]);
     expect(report.ok).toBe(false);
     const finding = report.subgraphs['inventory']!.lint.find((f) => f.coordinate === 'Mutation.setReorderPoint');
@@ -81,15 +87,17 @@ describe('schema check against fixture changes', () => {
   });
 
   it('fails the lint for a mutation result union with a second non-error member', async () => {
-    const report = await check([{ subgraph: 'cart', from: 'union AddToCartResult =\n    Cart\n', to: 'union AddToCartResult =\n    Cart\n  | CartLine\n' }]);
-    expect(report.ok).toBe(false);
-    expect(report.subgraphs['cart']!.lint).toEqual([
-      expect.objectContaining({ rule: 'mutation-result', coordinate: 'Mutation.addToCart' }),
+    const report = await check([
+      { subgraph: 'cart', from: 'union AddToCartResult =\n    Cart\n', to: 'union AddToCartResult =\n    Cart\n  | CartLine\n' },
     ]);
+    expect(report.ok).toBe(false);
+    expect(report.subgraphs['cart']!.lint).toEqual([expect.objectContaining({ rule: 'mutation-result', coordinate: 'Mutation.addToCart' })]);
   });
 
   it('fails a composition conflict on a shared type and names both subgraphs', async () => {
-    const report = await check([{ subgraph: 'order', from: /type PageInfo @shareable \{\n  hasNextPage: Boolean!/, to: 'type PageInfo @shareable {\n  hasNextPage: String!' }]);
+    const report = await check([
+      { subgraph: 'order', from: /type PageInfo @shareable \{\n  hasNextPage: Boolean!/, to: 'type PageInfo @shareable {\n  hasNextPage: String!' },
+    ]);
     expect(report.ok).toBe(false);
     const [error] = report.subgraphs['order']!.composition;
     expect(error?.code).toBe('FIELD_TYPE_MISMATCH');
@@ -100,7 +108,9 @@ describe('schema check against fixture changes', () => {
   });
 
   it('fails removing an ErrorCode value from every subgraph', async () => {
-    const withErrors = Object.keys(workingSubgraphs).filter((s) => workingSubgraphs[s as keyof typeof workingSubgraphs].includes('  COUPON_INVALID\n'));
+    const withErrors = Object.keys(workingSubgraphs).filter((s) =>
+      workingSubgraphs[s as keyof typeof workingSubgraphs].includes('  COUPON_INVALID\n'),
+    );
     expect(withErrors.length).toBeGreaterThan(0);
     const report = await check(withErrors.map((subgraph) => ({ subgraph, from: '  COUPON_INVALID\n', to: '' })));
     expect(report.ok).toBe(false);
@@ -132,7 +142,7 @@ describe('schema check against fixture changes', () => {
     expect(report.ok).toBe(false);
     expect(report.subgraphs['marketing']!.lint.map((f) => `${f.rule} ${f.coordinate}`)).toContain('entity-owner Badge');
   });
-  it("fails a change to an @inaccessible field a sibling call uses, naming the call", async () => {
+  it('fails a change to an @inaccessible field a sibling call uses, naming the call', async () => {
     const report = await check([{ subgraph: 'cart', from: '  couponCode: String @inaccessible\n', to: '' }]);
     expect(report.ok).toBe(false);
     // Invisible to the client API: no API change names it; the internal operation does.

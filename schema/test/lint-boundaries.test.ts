@@ -47,6 +47,9 @@ describe('lint boundaries', () => {
     // The fixture is linted in place, with type information; `ignore: false` lifts the fixtures' exclusion.
     const typed = new ESLint({ cwd: repoRoot, ignore: false });
     const [result] = await typed.lintFiles([fileURLToPath(fixture('floating-promise.ts'))]);
-    expect((result?.messages ?? []).map((m) => m.ruleId)).toEqual(['@typescript-eslint/no-floating-promises', '@typescript-eslint/no-misused-promises']);
+    expect((result?.messages ?? []).map((m) => m.ruleId)).toEqual([
+      '@typescript-eslint/no-floating-promises',
+      '@typescript-eslint/no-misused-promises',
+    ]);
   });
 });

@@ -34,7 +34,9 @@ describe('the committed registry', () => {
     expect(existsSync(contractDir)).toBe(true);
     const registered = new Map(readRegisteredOperations().map((o) => [operationLabel(o), o]));
     const contract = readContractOperations(contractDir);
-    expect(contract.map(operationLabel)).toEqual(expect.arrayContaining(['web/CategoryListing', 'ios/MobileListing', 'android/MobileListing', 'backoffice/AdjustStock']));
+    expect(contract.map(operationLabel)).toEqual(
+      expect.arrayContaining(['web/CategoryListing', 'ios/MobileListing', 'android/MobileListing', 'backoffice/AdjustStock']),
+    );
     const api = apiSchemaOf(readPublishedSupergraph());
     for (const op of contract) {
       expect(registered.get(operationLabel(op))?.body, operationLabel(op)).toBe(op.body);

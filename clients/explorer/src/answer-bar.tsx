@@ -20,7 +20,9 @@ export function AnswerBar({ schemaSource }: { schemaSource: string }) {
           <span>
             request id: <code data-testid="request-id">{last.requestId ?? 'none'}</code>
           </span>
-          <span data-testid="answer-outcome">{last.errors.length === 0 ? 'complete' : partial ? `partial: ${last.errors.length} error(s)` : `failed: ${last.errors.length} error(s)`}</span>
+          <span data-testid="answer-outcome">
+            {last.errors.length === 0 ? 'complete' : partial ? `partial: ${last.errors.length} error(s)` : `failed: ${last.errors.length} error(s)`}
+          </span>
           {last.errors.length > 0 && (
             <ul className="answer-errors">
               {last.errors.map((e, i) => (

@@ -40,7 +40,16 @@ export function App() {
     <div className="explorer">
       <AnswerBar schemaSource={state.source} />
       <div className="graphiql-host">
-        <GraphiQL fetcher={gatewayFetcher} schema={state.schema} defaultTabs={tabs} initialQuery={tabs[0]?.query} initialVariables={tabs[0]?.variables} plugins={plugins} defaultEditorToolsVisibility="variables" storage={sessionStorage}>
+        <GraphiQL
+          fetcher={gatewayFetcher}
+          schema={state.schema}
+          defaultTabs={tabs}
+          initialQuery={tabs[0]?.query}
+          initialVariables={tabs[0]?.variables}
+          plugins={plugins}
+          defaultEditorToolsVisibility="variables"
+          storage={sessionStorage}
+        >
           <GraphiQL.Logo>ecom graph</GraphiQL.Logo>
         </GraphiQL>
       </div>

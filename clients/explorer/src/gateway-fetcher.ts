@@ -40,11 +40,17 @@ export const gatewayFetcher: Fetcher = async (params, opts) => {
   } catch {
     json = { errors: [{ message: `HTTP ${response.status}: ${text.slice(0, 200)}` }] };
   }
-  if (params.operationName !== 'IntrospectionQuery') answerLog.publish(summarize(params.operationName ?? registered?.name, response, json, registered?.id));
+  if (params.operationName !== 'IntrospectionQuery')
+    answerLog.publish(summarize(params.operationName ?? registered?.name, response, json, registered?.id));
   return json as Awaited<ReturnType<Fetcher>>;
 };
 
-function summarize(operationName: string | undefined, response: Response, json: { data?: unknown; errors?: RawError[] }, registeredId: string | undefined): AnswerSummary {
+function summarize(
+  operationName: string | undefined,
+  response: Response,
+  json: { data?: unknown; errors?: RawError[] },
+  registeredId: string | undefined,
+): AnswerSummary {
   return {
     operationName,
     status: response.status,

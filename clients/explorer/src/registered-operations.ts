@@ -11,9 +11,9 @@ export interface RegisteredOperation {
 }
 
 /** Each registered operation once (ios and android register the same bodies), web first. */
-export const REGISTERED: RegisteredOperation[] = [
-  ...new Map((manifest.operations as RegisteredOperation[]).map((op) => [op.id, op])).values(),
-].sort((a, b) => Number(b.clientName === 'web') - Number(a.clientName === 'web'));
+export const REGISTERED: RegisteredOperation[] = [...new Map((manifest.operations as RegisteredOperation[]).map((op) => [op.id, op])).values()].sort(
+  (a, b) => Number(b.clientName === 'web') - Number(a.clientName === 'web'),
+);
 
 /** Variables to start from, so the first click on Run answers something. */
 const EXAMPLE_VARIABLES: Record<string, Record<string, unknown>> = {

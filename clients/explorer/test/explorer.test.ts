@@ -42,9 +42,21 @@ afterAll(async () => {
 });
 
 async function runActiveTab(): Promise<string> {
-  const before = await page.getByTestId('request-id').textContent().catch(() => null);
+  const before = await page
+    .getByTestId('request-id')
+    .textContent()
+    .catch(() => null);
   await page.locator('.graphiql-execute-button').click();
-  await expect.poll(() => page.getByTestId('request-id').textContent().catch(() => null), { timeout: 30_000 }).not.toBe(before);
+  await expect
+    .poll(
+      () =>
+        page
+          .getByTestId('request-id')
+          .textContent()
+          .catch(() => null),
+      { timeout: 30_000 },
+    )
+    .not.toBe(before);
   return (await page.getByTestId('request-id').textContent())!;
 }
 

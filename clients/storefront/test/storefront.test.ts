@@ -126,7 +126,10 @@ describe('the storefront in Chromium, on the whole graph in safelist mode', () =
     const { products } = await graphQuery<{ products: { edges: { node: { id: string } }[] } }>('CategoryListing', { first: 48 });
     let target: { productId: string; variantId: string; available: number } | undefined;
     for (const { node } of products.edges) {
-      const { product } = await graphQuery<{ product: { variants: { id: string; stock: { status: string; available: number } }[] } }>('ProductDetail', { id: node.id });
+      const { product } = await graphQuery<{ product: { variants: { id: string; stock: { status: string; available: number } }[] } }>(
+        'ProductDetail',
+        { id: node.id },
+      );
       const variant = product.variants.find((v) => v.stock.status === 'IN_STOCK' && v.stock.available >= 10);
       if (variant) {
         target = { productId: node.id, variantId: variant.id, available: variant.stock.available };
@@ -161,17 +164,19 @@ describe('the storefront in Chromium, on the whole graph in safelist mode', () =
     await expect.poll(() => page.getByTestId('order-status').getAttribute('data-status'), { timeout: 30_000 }).toBe('PENDING_PAYMENT');
 
     // One order, reserving exactly the two units, whatever the double click sent.
-    const placed = sent.filter((b) => b.operationName === 'PlaceOrder').slice(placeOrdersBefore) as { variables?: { input?: { idempotencyKey?: string } } }[];
+    const placed = sent.filter((b) => b.operationName === 'PlaceOrder').slice(placeOrdersBefore) as {
+      variables?: { input?: { idempotencyKey?: string } };
+    }[];
     expect(new Set(placed.map((b) => b.variables?.input?.idempotencyKey)).size).toBe(1);
-    const { myOrders } = await graphQuery<{ myOrders: { edges: { node: { id: string; status: string; lines: { variantId: string; quantity: number }[] } }[] } }>(
-      'MyOrders',
-      { first: 10 },
-      token,
-    );
+    const { myOrders } = await graphQuery<{
+      myOrders: { edges: { node: { id: string; status: string; lines: { variantId: string; quantity: number }[] } }[] };
+    }>('MyOrders', { first: 10 }, token);
     expect(myOrders.edges).toHaveLength(1);
     const order = myOrders.edges[0]!.node;
     expect(order.lines).toEqual([expect.objectContaining({ variantId: target!.variantId, quantity: 2 })]);
-    const after = await graphQuery<{ product: { variants: { id: string; stock: { available: number } }[] } }>('ProductDetail', { id: target!.productId });
+    const after = await graphQuery<{ product: { variants: { id: string; stock: { available: number } }[] } }>('ProductDetail', {
+      id: target!.productId,
+    });
     expect(after.product.variants.find((v) => v.id === target!.variantId)!.stock.available).toBe(target!.available - 2);
 
     await page.getByLabel('Test card that is declined').check();

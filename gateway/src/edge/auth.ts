@@ -59,7 +59,8 @@ export function createAuthenticator(jwtSecret: string, jwksUrl?: string, claims:
       return { ok: true, principal: { userId, roles: (roles as string[] | undefined) ?? [] } };
     } catch (err) {
       if (err instanceof joseErrors.JWTExpired) return { ok: false, message: 'The token has expired. Sign in again.' };
-      if (err instanceof joseErrors.JWTClaimValidationFailed) return { ok: false, message: 'The token was not issued for this service. Sign in again.' };
+      if (err instanceof joseErrors.JWTClaimValidationFailed)
+        return { ok: false, message: 'The token was not issued for this service. Sign in again.' };
       if (isKeySourceFailure(err)) return { ok: false, unavailable: true, message: 'Sign-in cannot be checked right now. Retry shortly.' };
       return { ok: false, message: 'The token is not valid. Sign in again.' };
     }

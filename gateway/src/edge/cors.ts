@@ -1,13 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** What a browser client may send: the contract's client identity, auth and request id headers. */
-export const CORS_ALLOWED_HEADERS = [
-  'content-type',
-  'authorization',
-  'apollographql-client-name',
-  'apollographql-client-version',
-  'x-request-id',
-];
+export const CORS_ALLOWED_HEADERS = ['content-type', 'authorization', 'apollographql-client-name', 'apollographql-client-version', 'x-request-id'];
 /** What a browser client may read: the request id to quote, and how long to back off. */
 const EXPOSED_HEADERS = ['x-request-id', 'retry-after'];
 const PREFLIGHT_MAX_AGE_SECONDS = 600;

@@ -25,7 +25,10 @@ export const DEV_TOKEN_PATH = '/dev/token';
 
 const DevTokenRequest = z.object({
   sub: z.string().regex(/^[\w.@-]{1,64}$/, 'a user id: letters, digits, . _ @ -, at most 64'),
-  roles: z.array(z.string().regex(/^[a-z_]{1,32}$/, 'a role: lowercase letters and _')).max(8).default([]),
+  roles: z
+    .array(z.string().regex(/^[a-z_]{1,32}$/, 'a role: lowercase letters and _'))
+    .max(8)
+    .default([]),
 });
 const DEV_TOKEN_TTL = '12h';
 

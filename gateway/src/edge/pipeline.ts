@@ -74,7 +74,8 @@ export const readOperation: EdgeSteps['readOperation'] = async (req, url) => {
   const body = await readBody(req, BODY_LIMIT_BYTES);
   if (body === null) return { refusal: tooComplexRefusal('size', BODY_LIMIT_BYTES) };
   const parsed = parseJsonBody(req.method, body);
-  if (parsed === 'invalid') return { refusal: { status: 400, code: 'INVALID_INPUT', retryable: false, message: 'The request body is not valid JSON.' } };
+  if (parsed === 'invalid')
+    return { refusal: { status: 400, code: 'INVALID_INPUT', retryable: false, message: 'The request body is not valid JSON.' } };
   return { op: { method: req.method ?? 'GET', search: url.search, body: parsed.value } };
 };
 

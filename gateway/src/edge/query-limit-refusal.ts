@@ -28,4 +28,3 @@ export function tokenRefusal(query: string | undefined, max: number): Refusal | 
   }
   return count > max ? tooComplexRefusal('tokens', max) : undefined;
 }
-

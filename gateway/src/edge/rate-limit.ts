@@ -102,9 +102,7 @@ function tooMany(msBeforeNext: number, scope: string): Refusal {
     code: 'RATE_LIMITED',
     retryable: true,
     message:
-      scope === 'client'
-        ? `This app is sending too many requests right now. Retry in ${seconds} s.`
-        : `Too many requests. Retry in ${seconds} s.`,
+      scope === 'client' ? `This app is sending too many requests right now. Retry in ${seconds} s.` : `Too many requests. Retry in ${seconds} s.`,
     extensions: { retryAfterMs, scope },
     headers: { 'retry-after': String(seconds) },
   };

@@ -9,7 +9,10 @@ import { sendFaults } from '@ecom/platform/http-host';
 export interface Refusal {
   status: number;
   message: string;
-  code: Extract<FaultCode, 'INVALID_INPUT' | 'QUERY_TOO_COMPLEX' | 'RATE_LIMITED' | 'OPERATION_NOT_REGISTERED' | 'UNAUTHENTICATED' | 'SERVICE_UNAVAILABLE'>;
+  code: Extract<
+    FaultCode,
+    'INVALID_INPUT' | 'QUERY_TOO_COMPLEX' | 'RATE_LIMITED' | 'OPERATION_NOT_REGISTERED' | 'UNAUTHENTICATED' | 'SERVICE_UNAVAILABLE'
+  >;
   retryable: boolean;
   extensions?: Record<string, unknown>;
   headers?: Record<string, string>;

@@ -19,7 +19,11 @@ const JWKS_CACHE_MAX_AGE_MS = 10 * 60_000;
 export function tokenKeys(jwtSecret: string, jwksUrl?: string): TokenKeys {
   const secret = new TextEncoder().encode(jwtSecret);
   const jwks = jwksUrl
-    ? createRemoteJWKSet(new URL(jwksUrl), { timeoutDuration: JWKS_TIMEOUT_MS, cooldownDuration: JWKS_COOLDOWN_MS, cacheMaxAge: JWKS_CACHE_MAX_AGE_MS })
+    ? createRemoteJWKSet(new URL(jwksUrl), {
+        timeoutDuration: JWKS_TIMEOUT_MS,
+        cooldownDuration: JWKS_COOLDOWN_MS,
+        cacheMaxAge: JWKS_CACHE_MAX_AGE_MS,
+      })
     : undefined;
   return {
     algorithms: jwks ? ['HS256', 'RS256'] : ['HS256'],

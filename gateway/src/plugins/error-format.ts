@@ -4,7 +4,6 @@ import type { Logger } from '@ecom/platform/logger';
 import type { RequestContext } from '@ecom/platform/request-context';
 import type { GraphQLFormattedError } from 'graphql';
 
-
 /** Apollo's own codes for a request the client got wrong: the contract calls all of them INVALID_INPUT. */
 const CLIENT_MISTAKES = new Set([
   'GRAPHQL_PARSE_FAILED',

@@ -3,16 +3,7 @@ import { fault } from '@ecom/platform/errors';
 import type { RequestContext } from '@ecom/platform/request-context';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { GraphQLArmorRejectCallback } from '@escape.tech/graphql-armor-types';
-import {
-  type GraphQLError,
-  Kind,
-  validate,
-  visit,
-  type DocumentNode,
-  type GraphQLSchema,
-  type ValueNode,
-  type ValidationRule,
-} from 'graphql';
+import { type GraphQLError, Kind, validate, visit, type DocumentNode, type GraphQLSchema, type ValueNode, type ValidationRule } from 'graphql';
 import { annotateSpan } from '@ecom/platform/tracing';
 
 export interface QueryLimits {
@@ -83,7 +74,13 @@ export function queryLimitRules(limits: QueryLimits): ValidationRule[] {
     maxDepth: { n: limits.depth, flattenFragments: true, propagateOnRejection: false, onReject: reject('depth', limits.depth) },
     maxAliases: { n: limits.aliases, propagateOnRejection: false, onReject: reject('aliases', limits.aliases) },
     maxDirectives: { n: limits.directives, propagateOnRejection: false, onReject: reject('directives', limits.directives) },
-    costLimit: { maxCost: limits.cost, flattenFragments: true, propagateOnRejection: false, onReject: reject('cost', limits.cost), onAccept: [(_, { n }) => annotateSpan({ 'graphql.operation.cost': n })] },
+    costLimit: {
+      maxCost: limits.cost,
+      flattenFragments: true,
+      propagateOnRejection: false,
+      onReject: reject('cost', limits.cost),
+      onAccept: [(_, { n }) => annotateSpan({ 'graphql.operation.cost': n })],
+    },
     maxTokens: { enabled: false },
     blockFieldSuggestion: { enabled: false },
   }).protect();

@@ -22,13 +22,12 @@ export interface MissingField {
 export function missingFields(document: DocumentNode, representations: unknown): MissingField[] {
   const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
   if (!operation || operation.kind !== Kind.OPERATION_DEFINITION) return [];
-  const fragments = new Map(
-    document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])),
-  );
+  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
   const fieldsOn = (set: SelectionSetNode, typename: string, out: FieldNode[] = []): FieldNode[] => {
     for (const s of set.selections) {
       if (s.kind === Kind.FIELD) out.push(s);
-      else if (s.kind === Kind.INLINE_FRAGMENT && (!s.typeCondition || s.typeCondition.name.value === typename)) fieldsOn(s.selectionSet, typename, out);
+      else if (s.kind === Kind.INLINE_FRAGMENT && (!s.typeCondition || s.typeCondition.name.value === typename))
+        fieldsOn(s.selectionSet, typename, out);
       else if (s.kind === Kind.FRAGMENT_SPREAD) {
         const f = fragments.get(s.name.value);
         if (f && f.typeCondition.name.value === typename) fieldsOn(f.selectionSet, typename, out);

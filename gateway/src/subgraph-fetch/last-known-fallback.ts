@@ -4,7 +4,12 @@ import { missingFields, pathOf, type MissingField } from './fetch-failure.ts';
 import type { StaleValues } from './stale-values.ts';
 
 /** After a good read: keep its display values, to stand in when a later fetch of them fails. */
-export function rememberAnswer(stale: StaleValues | undefined, document: DocumentNode | undefined, representations: unknown[] | undefined, response: GatewayGraphQLResponse): void {
+export function rememberAnswer(
+  stale: StaleValues | undefined,
+  document: DocumentNode | undefined,
+  representations: unknown[] | undefined,
+  response: GatewayGraphQLResponse,
+): void {
   const entities = (response.data as { _entities?: unknown[] } | undefined)?._entities;
   if (stale && document && representations && entities) stale.remember(missingFields(document, representations), representations, entities);
 }

@@ -49,7 +49,8 @@ export function createSubgraphBreaker<T>(
   breaker.on('open', () => logger.warn({ service }, 'circuit breaker opened'));
   breaker.on('halfOpen', () => logger.info({ service }, 'circuit breaker probing'));
   breaker.on('close', () => logger.info({ service }, 'circuit breaker closed'));
-  const traceState = (state: 'open' | 'half-open' | 'closed') => () => instantSpan(`circuit breaker ${state}`, { 'peer.service': service, 'breaker.state': state });
+  const traceState = (state: 'open' | 'half-open' | 'closed') => () =>
+    instantSpan(`circuit breaker ${state}`, { 'peer.service': service, 'breaker.state': state });
   breaker.on('open', traceState('open'));
   breaker.on('halfOpen', traceState('half-open'));
   breaker.on('close', traceState('closed'));

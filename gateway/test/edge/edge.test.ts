@@ -67,11 +67,26 @@ describe('authentication', () => {
   const cases: [string, () => Promise<string>][] = [
     ['garbage', async () => 'not-a-jwt'],
     ['signed with another secret', () => mintToken('another-secret-of-enough-length', 'user-1')],
-    ['expired', () => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('user-1').setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(key())],
+    [
+      'expired',
+      () =>
+        new SignJWT({})
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('user-1')
+          .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+          .sign(key()),
+    ],
     ['without sub', () => new SignJWT({ roles: [] }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(key())],
     ['with roles that are not strings', () => new SignJWT({ roles: [1] }).setProtectedHeader({ alg: 'HS256' }).setSubject('u').sign(key())],
     ['unsigned (alg none)', async () => `${b64({ alg: 'none' })}.${b64({ sub: 'user-1' })}.`],
-    ['signed with HS512', () => new SignJWT({}).setProtectedHeader({ alg: 'HS512' }).setSubject('user-1').sign(new TextEncoder().encode(graph.jwtSecret.padEnd(64, 'x')))],
+    [
+      'signed with HS512',
+      () =>
+        new SignJWT({})
+          .setProtectedHeader({ alg: 'HS512' })
+          .setSubject('user-1')
+          .sign(new TextEncoder().encode(graph.jwtSecret.padEnd(64, 'x'))),
+    ],
   ];
   it.each(cases)('refuses a token %s with 401 UNAUTHENTICATED', async (_name, make) => {
     const res = await graph.request(VIEWER, {}, { token: await make() });

@@ -51,11 +51,14 @@ describe('edge settings from the environment', () => {
   });
 
   it('takes the token claims to check, and requires them in production with a JWKS', () => {
-    expect(loadEnv({ JWT_ISSUER: 'https://idp.example', JWT_AUDIENCE: 'ecom' }).edge.tokenClaims).toEqual({ issuer: 'https://idp.example', audience: 'ecom' });
+    expect(loadEnv({ JWT_ISSUER: 'https://idp.example', JWT_AUDIENCE: 'ecom' }).edge.tokenClaims).toEqual({
+      issuer: 'https://idp.example',
+      audience: 'ecom',
+    });
     expect(() => loadEnv({ ...PRODUCTION, JWKS_URL: 'https://idp.example/jwks.json' })).toThrow(/JWT_ISSUER \/ JWT_AUDIENCE: required in production/);
-    expect(loadEnv({ ...PRODUCTION, JWKS_URL: 'https://idp.example/jwks.json', JWT_ISSUER: 'https://idp.example', JWT_AUDIENCE: 'ecom' }).edge.jwksUrl).toBe(
-      'https://idp.example/jwks.json',
-    );
+    expect(
+      loadEnv({ ...PRODUCTION, JWKS_URL: 'https://idp.example/jwks.json', JWT_ISSUER: 'https://idp.example', JWT_AUDIENCE: 'ecom' }).edge.jwksUrl,
+    ).toBe('https://idp.example/jwks.json');
   });
 
   it('refuses weak or documented development secrets in production', () => {
@@ -68,7 +71,13 @@ describe('edge settings from the environment', () => {
 
   it('lists every bad edge setting at once', () => {
     expect(() =>
-      loadEnv({ JWKS_URL: 'not a url', RATE_LIMIT_CLIENTS: 'web', QUERY_MAX_DEPTH: '0', SAFELIST: 'true', OPERATION_MANIFEST_PATH: 'schema/nowhere.json' }),
+      loadEnv({
+        JWKS_URL: 'not a url',
+        RATE_LIMIT_CLIENTS: 'web',
+        QUERY_MAX_DEPTH: '0',
+        SAFELIST: 'true',
+        OPERATION_MANIFEST_PATH: 'schema/nowhere.json',
+      }),
     ).toThrow(/JWKS_URL[\s\S]*RATE_LIMIT_CLIENTS[\s\S]*QUERY_MAX_DEPTH[\s\S]*OPERATION_MANIFEST_PATH/);
   });
 });

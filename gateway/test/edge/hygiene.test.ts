@@ -19,7 +19,9 @@ afterAll(async () => {
 });
 
 /** A tiny HTTP server standing in for a subgraph, answering as `answer` says. */
-async function stubServer(answer: (req: IncomingMessage, res: ServerResponse, body: string) => void | Promise<void>): Promise<{ url: string; port: number; close(): Promise<void> }> {
+async function stubServer(
+  answer: (req: IncomingMessage, res: ServerResponse, body: string) => void | Promise<void>,
+): Promise<{ url: string; port: number; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     void readBody(req).then((body) => answer(req, res, body?.toString('utf8') ?? ''));
   });
@@ -38,15 +40,34 @@ async function stubServer(answer: (req: IncomingMessage, res: ServerResponse, bo
 
 describe('a subgraph failing unexpectedly never leaks its internals', () => {
   const SQL = 'duplicate key value violates unique constraint "products_pkey" DETAIL: SELECT * FROM product.products WHERE id = $1';
-  const STACK = ['Error: boom', '    at Object.<anonymous> (/srv/app/src/db/catalog.ts:42:11)', '    at processTicksAndRejections (node:internal/process/task_queues:95:5)'];
-  const LEAKS = [/duplicate key/i, /products_pkey/, /SELECT \*/, /catalog\.ts/, /\/srv\/app/, /processTicksAndRejections/, /stacktrace/i, /boom/, /ECONNRESET|ECONNREFUSED|socket hang up/i];
+  const STACK = [
+    'Error: boom',
+    '    at Object.<anonymous> (/srv/app/src/db/catalog.ts:42:11)',
+    '    at processTicksAndRejections (node:internal/process/task_queues:95:5)',
+  ];
+  const LEAKS = [
+    /duplicate key/i,
+    /products_pkey/,
+    /SELECT \*/,
+    /catalog\.ts/,
+    /\/srv\/app/,
+    /processTicksAndRejections/,
+    /stacktrace/i,
+    /boom/,
+    /ECONNRESET|ECONNREFUSED|socket hang up/i,
+  ];
 
   const answers: [string, (res: ServerResponse) => void][] = [
     [
       'a GraphQL error with SQL and a stack',
       (res) => {
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ data: null, errors: [{ message: SQL, extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: STACK, exception: { stacktrace: STACK } } }] }));
+        res.end(
+          JSON.stringify({
+            data: null,
+            errors: [{ message: SQL, extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: STACK, exception: { stacktrace: STACK } } }],
+          }),
+        );
       },
     ],
     [
@@ -116,7 +137,11 @@ describe('CORS', () => {
   const preflight = (url: string, origin: string) =>
     fetch(url, {
       method: 'OPTIONS',
-      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, authorization, apollographql-client-name' },
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, authorization, apollographql-client-name',
+      },
     });
 
   it('answers a preflight from an allowed origin with the methods and headers clients use', async () => {
@@ -124,9 +149,14 @@ describe('CORS', () => {
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe('https://shop.example');
     expect(res.headers.get('access-control-allow-methods')).toContain('POST');
-    const allowed = res.headers.get('access-control-allow-headers')!.split(',').map((h) => h.trim());
+    const allowed = res.headers
+      .get('access-control-allow-headers')!
+      .split(',')
+      .map((h) => h.trim());
     expect(allowed).toEqual(expect.arrayContaining(CORS_ALLOWED_HEADERS));
-    expect(allowed).toEqual(expect.arrayContaining(['content-type', 'authorization', 'apollographql-client-name', 'apollographql-client-version', 'x-request-id']));
+    expect(allowed).toEqual(
+      expect.arrayContaining(['content-type', 'authorization', 'apollographql-client-name', 'apollographql-client-version', 'x-request-id']),
+    );
     expect(Number(res.headers.get('access-control-max-age'))).toBeGreaterThan(0);
     expect(res.headers.get('vary')).toContain('Origin');
   });
@@ -164,7 +194,11 @@ describe('graceful shutdown', () => {
       await new Promise((r) => setTimeout(r, 1_000));
       const upstream = await fetch(graph.subgraphUrls.product, {
         method: 'POST',
-        headers: Object.fromEntries(Object.entries(req.headers).filter((e): e is [string, string] => typeof e[1] === 'string' && !['host', 'content-length', 'connection'].includes(e[0]))),
+        headers: Object.fromEntries(
+          Object.entries(req.headers).filter(
+            (e): e is [string, string] => typeof e[1] === 'string' && !['host', 'content-length', 'connection'].includes(e[0]),
+          ),
+        ),
         body,
       });
       res.setHeader('content-type', 'application/json');
@@ -179,7 +213,9 @@ describe('graceful shutdown', () => {
       await arrival;
       const stopping = gateway.stop();
       await new Promise((r) => setTimeout(r, 100));
-      await expect(fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: CATEGORIES }) })).rejects.toThrow();
+      await expect(
+        fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: CATEGORIES }) }),
+      ).rejects.toThrow();
 
       const res = await inFlight;
       expect(res.status).toBe(200);

@@ -9,7 +9,18 @@ import { demoProducts } from '@ecom/platform/demo-catalog';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/edge/auth.ts';
 import { startGraph, type Graph } from '../support/graph.ts';
-import { ADDRESS, mutate, mutateOk, OPS, readCart, readOrder, variantsInStock, type CartView, type OrderView, type Result } from '../mutations/shopper.ts';
+import {
+  ADDRESS,
+  mutate,
+  mutateOk,
+  OPS,
+  readCart,
+  readOrder,
+  variantsInStock,
+  type CartView,
+  type OrderView,
+  type Result,
+} from '../mutations/shopper.ts';
 import { codeOf, extraGateway, post, type ExtraGateway } from './support.ts';
 
 let graph: Graph;
@@ -34,12 +45,38 @@ let stranger: CryptoKey;
 const BAD_TOKENS: [string, (sub: string) => Promise<string>][] = [
   ['malformed', async () => 'not-a-jwt'],
   ['with a bad signature', (sub) => mintToken('another-secret-of-enough-length', sub)],
-  ['expired', (sub) => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(secretKey())],
+  [
+    'expired',
+    (sub) =>
+      new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(sub)
+        .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+        .sign(secretKey()),
+  ],
   ['unsigned (alg none)', async (sub) => `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub, exp: Math.floor(Date.now() / 1000) + 3600 })}.`],
-  ['signed HS512 with the right secret', (sub) => new SignJWT({}).setProtectedHeader({ alg: 'HS512' }).setSubject(sub).sign(new TextEncoder().encode(graph.jwtSecret.padEnd(64, 'x')))],
+  [
+    'signed HS512 with the right secret',
+    (sub) =>
+      new SignJWT({})
+        .setProtectedHeader({ alg: 'HS512' })
+        .setSubject(sub)
+        .sign(new TextEncoder().encode(graph.jwtSecret.padEnd(64, 'x'))),
+  ],
   ['signed RS256 with a key nobody published', (sub) => rs256(stranger, sub)],
-  ['without exp (it would never expire)', (sub) => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setIssuedAt().sign(secretKey())],
-  ['expired beyond the 30 s clock tolerance', (sub) => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setExpirationTime(Math.floor(Date.now() / 1000) - 45).sign(secretKey())],
+  [
+    'without exp (it would never expire)',
+    (sub) => new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setIssuedAt().sign(secretKey()),
+  ],
+  [
+    'expired beyond the 30 s clock tolerance',
+    (sub) =>
+      new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(sub)
+        .setExpirationTime(Math.floor(Date.now() / 1000) - 45)
+        .sign(secretKey()),
+  ],
 ];
 
 describe('tokens, through the gateway', () => {
@@ -50,12 +87,17 @@ describe('tokens, through the gateway', () => {
     owner = { sub, token, cart: await mutateOk<CartView & Result>(graph, 'addToCart', { variantId: variants[0], quantity: 2 }, token) };
   });
 
-  it('no token: anonymous, and an anonymous caller cannot touch a signed-in user\'s cart', async () => {
+  it("no token: anonymous, and an anonymous caller cannot touch a signed-in user's cart", async () => {
     const res = await graph.request<{ cart: unknown }>(OPS.cart, { id: owner.cart.id });
     expect(res.status).toBe(200);
     expect(res.body.data!.cart).toBeNull();
     const line = owner.cart.lines[0]!;
-    const update = await mutate(graph, 'updateCartLine', { cartId: owner.cart.id, lineId: line.id, quantity: 9, expectedVersion: owner.cart.version });
+    const update = await mutate(graph, 'updateCartLine', {
+      cartId: owner.cart.id,
+      lineId: line.id,
+      quantity: 9,
+      expectedVersion: owner.cart.version,
+    });
     expect(update).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
     expect(await readCart(graph, owner.cart.id, owner.token)).toMatchObject({ version: owner.cart.version, lines: [{ quantity: 2 }] });
   });
@@ -72,7 +114,7 @@ describe('tokens, through the gateway', () => {
     expect(await readCart(graph, owner.cart.id, owner.token)).toMatchObject({ version: owner.cart.version, lines: [{ quantity: 2 }] });
   });
 
-  it('another user\'s cart: null to read, NotFoundError to change, and it stays as it was', async () => {
+  it("another user's cart: null to read, NotFoundError to change, and it stays as it was", async () => {
     const other = await graph.token(`other-${randomUUID().slice(0, 8)}`);
     const read = await graph.request<{ cart: unknown }>(OPS.cart, { id: owner.cart.id }, { token: other });
     expect(read.body.errors).toBeUndefined();
@@ -95,7 +137,7 @@ describe('tokens, through the gateway', () => {
     expect(after!.cost).toEqual(owner.cart.cost);
   });
 
-  it('another user\'s order: null to read, absent from their list, NotFoundError to pay or cancel, and unchanged', async () => {
+  it("another user's order: null to read, absent from their list, NotFoundError to pay or cancel, and unchanged", async () => {
     const sub = `buyer-${randomUUID().slice(0, 8)}`;
     const buyer = await graph.token(sub);
     const cart = await mutateOk<CartView & Result>(graph, 'addToCart', { variantId: variants[2], quantity: 1 }, buyer);
@@ -108,9 +150,19 @@ describe('tokens, through the gateway', () => {
     const list = await graph.request<{ myOrders: { edges: { node: { id: string } }[] } }>(OPS.myOrders, { first: 100 }, { token: other });
     expect(list.body.data!.myOrders.edges.map((e) => e.node.id)).not.toContain(order.id);
 
-    expect(await mutate(graph, 'payOrder', { orderId: order.id, paymentToken: 'tok_visa' }, other)).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
-    expect(await mutate(graph, 'cancelOrder', { orderId: order.id, reason: 'not mine' }, other)).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
-    const denied = await graph.request(OPS.payOrder, { input: { orderId: order.id, paymentToken: 'tok_visa', idempotencyKey: randomUUID() } }, { token: await mintToken('another-secret-of-enough-length', sub) });
+    expect(await mutate(graph, 'payOrder', { orderId: order.id, paymentToken: 'tok_visa' }, other)).toMatchObject({
+      __typename: 'NotFoundError',
+      code: 'NOT_FOUND',
+    });
+    expect(await mutate(graph, 'cancelOrder', { orderId: order.id, reason: 'not mine' }, other)).toMatchObject({
+      __typename: 'NotFoundError',
+      code: 'NOT_FOUND',
+    });
+    const denied = await graph.request(
+      OPS.payOrder,
+      { input: { orderId: order.id, paymentToken: 'tok_visa', idempotencyKey: randomUUID() } },
+      { token: await mintToken('another-secret-of-enough-length', sub) },
+    );
     expect(denied.status).toBe(401);
 
     expect(await readOrder(graph, order.id, buyer)).toMatchObject({ id: order.id, status: 'PENDING_PAYMENT', cost: order.cost });
@@ -159,7 +211,11 @@ describe('RS256 tokens from a JWKS', () => {
     // not by an HS256 token naming the same subject (whoever holds JWT_SECRET cannot mint a provider user).
     const rs = await post(withJwks.url, { query: OPS.cart, variables: { id: cart.id } }, { authorization: `Bearer ${await rs256(issuer, sub)}` });
     expect(rs.body.data).toMatchObject({ cart: { id: cart.id } });
-    const other = await post(withJwks.url, { query: OPS.cart, variables: { id: cart.id } }, { authorization: `Bearer ${await rs256(issuer, `${sub}-other`)}` });
+    const other = await post(
+      withJwks.url,
+      { query: OPS.cart, variables: { id: cart.id } },
+      { authorization: `Bearer ${await rs256(issuer, `${sub}-other`)}` },
+    );
     expect(other.body.data).toMatchObject({ cart: null });
     const hs = await post(withJwks.url, { query: OPS.cart, variables: { id: cart.id } }, { authorization: `Bearer ${await graph.token(sub)}` });
     expect(hs.status).toBe(200);
@@ -201,7 +257,10 @@ describe('token claims', () => {
   });
   const ask = (url: string, token: string) => post(url, { query: '{ categories { id } }' }, { authorization: `Bearer ${token}` });
   const hs256 = (fields: { iss?: string; aud?: string; expOffset: number }) => {
-    const jwt = new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('user-claims').setExpirationTime(Math.floor(Date.now() / 1000) + fields.expOffset);
+    const jwt = new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('user-claims')
+      .setExpirationTime(Math.floor(Date.now() / 1000) + fields.expOffset);
     if (fields.iss) jwt.setIssuer(fields.iss);
     if (fields.aud) jwt.setAudience(fields.aud);
     return jwt.sign(secretKey());
@@ -266,7 +325,10 @@ describe('subgraphs accept only the gateway', () => {
         await direct(name, body, { 'x-user-id': 'victim', [SIGNATURE_HEADER]: 'A'.repeat(43), [TIMESTAMP_HEADER]: String(Date.now()) }),
         `${name} ${what} with a made-up signature`,
       );
-      expectRefused(await direct(name, body, signed(body, {}, Date.now(), 'some-other-secret-entirely')), `${name} ${what} signed with another secret`);
+      expectRefused(
+        await direct(name, body, signed(body, {}, Date.now(), 'some-other-secret-entirely')),
+        `${name} ${what} signed with another secret`,
+      );
     }
 
     const body = queries.normal;

@@ -44,7 +44,7 @@ describe('automatic persisted queries', () => {
     expect(((await get.json()) as { data: unknown }).data).toEqual(registering.body.data);
   });
 
-  it('refuses a hash that is not the text\'s, or a malformed extension, as INVALID_INPUT', async () => {
+  it("refuses a hash that is not the text's, or a malformed extension, as INVALID_INPUT", async () => {
     const mismatched = await post(graph.url, { query: '{ categories { id } }', extensions: persisted(sha256('{ shops { id } }')) });
     expect(mismatched.status).toBe(400);
     expect(mismatched.body.errors![0]!.extensions).toMatchObject({ code: 'INVALID_INPUT', retryable: false });
@@ -141,21 +141,29 @@ describe('safelist mode', () => {
     let cart = await byHash<Cart>('MergeCart', { input: { anonymousCartId: anonymous.id, ...key() } }, user);
     expect(cart.lines).toHaveLength(2);
     const lineOf = (variantId: string) => cart.lines.find((l) => l.variant.id === variantId)!.id;
-    cart = await byHash<Cart>('UpdateCartLine', { input: { cartId: cart.id, lineId: lineOf(v2!), quantity: 1, expectedVersion: cart.version, ...key() } }, user);
+    cart = await byHash<Cart>(
+      'UpdateCartLine',
+      { input: { cartId: cart.id, lineId: lineOf(v2!), quantity: 1, expectedVersion: cart.version, ...key() } },
+      user,
+    );
     cart = await byHash<Cart>('ApplyCoupon', { input: { cartId: cart.id, code: 'WELCOME10', ...key() } }, user);
     cart = await byHash<Cart>('RemoveCartLine', { input: { cartId: cart.id, lineId: lineOf(v1!), expectedVersion: cart.version, ...key() } }, user);
     expect((await byHash<Cart>('Cart', { id: cart.id }, user)).lines).toHaveLength(1);
 
     const order = await byHash<Order>('PlaceOrder', { input: { cartId: cart.id, shippingAddress: ADDRESS, ...key() } }, user);
     expect((await byHash<Order>('PayOrder', { input: { orderId: order.id, paymentToken: 'tok_visa', ...key() } }, user)).status).toBe('PAID');
-    expect((await byHash<Order>('CancelOrder', { input: { orderId: order.id, reason: 'changed my mind', ...key() } }, user)).status).toBe('CANCELLED');
+    expect((await byHash<Order>('CancelOrder', { input: { orderId: order.id, reason: 'changed my mind', ...key() } }, user)).status).toBe(
+      'CANCELLED',
+    );
 
     const mobileCart = await byHash<Cart>('MobileAddToCart', { input: { variantId: v3, quantity: 1, ...key() } }, user);
     const mobileOrder = await byHash<Order>('MobilePlaceOrder', { input: { cartId: mobileCart.id, shippingAddress: ADDRESS, ...key() } }, user);
     expect(await byHash('Order', { id: mobileOrder.id }, user)).toMatchObject({ id: mobileOrder.id, status: 'PENDING_PAYMENT' });
     expect((await byHash<{ edges: unknown[] }>('MyOrders', { first: 10 }, user)).edges).toHaveLength(2);
 
-    expect(await byHash('AdjustStock', { input: { variantId: v1, delta: 1, reason: 'safelist test', ...key() } }, admin)).toMatchObject({ variantId: v1 });
+    expect(await byHash('AdjustStock', { input: { variantId: v1, delta: 1, reason: 'safelist test', ...key() } }, admin)).toMatchObject({
+      variantId: v1,
+    });
 
     expect([...new Set(manifest.map((op) => op.id))].filter((id) => !exercised.has(id))).toEqual([]);
   });
@@ -181,7 +189,9 @@ describe('safelist mode', () => {
     expectNotRegistered(await post(safe.url, { query: CATEGORIES.body.replace('name', 'id') }));
     expectNotRegistered(await post(safe.url, { extensions: persisted(sha256('{ categories { id } }')) }));
     expectNotRegistered(await post(safe.url, { query: 'this is not graphql {' }));
-    const get = await fetch(`${safe.url}?${new URLSearchParams({ query: '{ shops { id } }' }).toString()}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const get = await fetch(`${safe.url}?${new URLSearchParams({ query: '{ shops { id } }' }).toString()}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
     expect(get.status).toBe(400);
     expect(((await get.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('OPERATION_NOT_REGISTERED');
   });

@@ -3,7 +3,15 @@ import type { HTTPGraphQLResponse } from '@apollo/server';
 import type { Principal } from '@ecom/platform/request-context';
 import { describe, expect, it } from 'vitest';
 import { createAuthenticator, mintToken } from '../../src/edge/auth.ts';
-import { authenticateStep, EDGE_PIPELINE, rateLimitStep, readOperation, runEdgePipeline, type EdgeRequest, type EdgeSteps } from '../../src/edge/pipeline.ts';
+import {
+  authenticateStep,
+  EDGE_PIPELINE,
+  rateLimitStep,
+  readOperation,
+  runEdgePipeline,
+  type EdgeRequest,
+  type EdgeSteps,
+} from '../../src/edge/pipeline.ts';
 import { BODY_LIMIT_BYTES } from '../../src/edge/query-limit-refusal.ts';
 import type { Refusal } from '../../src/edge/refusal.ts';
 
@@ -23,9 +31,15 @@ function recordingSteps(refuseAt?: (typeof EDGE_PIPELINE)[number]) {
   const ran: string[] = [];
   const answer = { status: 200, headers: new Map(), body: { kind: 'complete', string: '{}' } } as unknown as HTTPGraphQLResponse;
   const steps: EdgeSteps = {
-    authenticate: async () => (ran.push('authenticate'), refuseAt === 'authenticate' ? { refusal: refusal('UNAUTHENTICATED') } : { principal: anonymous }),
+    authenticate: async () => (
+      ran.push('authenticate'),
+      refuseAt === 'authenticate' ? { refusal: refusal('UNAUTHENTICATED') } : { principal: anonymous }
+    ),
     rateLimit: async () => (ran.push('rateLimit'), refuseAt === 'rateLimit' ? { refusal: refusal('RATE_LIMITED') } : undefined),
-    readOperation: async () => (ran.push('readOperation'), refuseAt === 'readOperation' ? { refusal: refusal('QUERY_TOO_COMPLEX') } : { op: { method: 'POST', search: '', body: {} } }),
+    readOperation: async () => (
+      ran.push('readOperation'),
+      refuseAt === 'readOperation' ? { refusal: refusal('QUERY_TOO_COMPLEX') } : { op: { method: 'POST', search: '', body: {} } }
+    ),
     admit: (op) => (ran.push('admit'), refuseAt === 'admit' ? { refusal: refusal('OPERATION_NOT_REGISTERED') } : { op }),
     execute: async () => (ran.push('execute'), answer),
   };

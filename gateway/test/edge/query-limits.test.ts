@@ -124,9 +124,7 @@ describe('query limits', () => {
       () => send([{ query: CATEGORIES }]),
     ];
     const flood = Promise.all(Array.from({ length: 40 }, (_, i) => abusive[i % abusive.length]!()));
-    const during = await Promise.all(
-      Array.from({ length: 5 }, () => send({ query: CATEGORIES }, { 'apollographql-client-name': 'web' })),
-    );
+    const during = await Promise.all(Array.from({ length: 5 }, () => send({ query: CATEGORIES }, { 'apollographql-client-name': 'web' })));
     const refused = await flood;
     const after = await send({ query: CATEGORIES }, { 'apollographql-client-name': 'web' });
 

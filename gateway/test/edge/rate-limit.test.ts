@@ -108,7 +108,10 @@ describe('storage', () => {
 
   it(redisUrl ? 'shares counters between gateway instances through Redis' : 'counts per instance without Redis', async () => {
     const keyPrefix = `test:rl:${randomUUID()}`;
-    const [a, b] = [await limitedGateway({ points: 4, windowSeconds: WINDOW_SECONDS }, { keyPrefix }), await limitedGateway({ points: 4, windowSeconds: WINDOW_SECONDS }, { keyPrefix })];
+    const [a, b] = [
+      await limitedGateway({ points: 4, windowSeconds: WINDOW_SECONDS }, { keyPrefix }),
+      await limitedGateway({ points: 4, windowSeconds: WINDOW_SECONDS }, { keyPrefix }),
+    ];
     const token = await graph.token(`spread-${randomUUID().slice(0, 8)}`);
     for (let i = 0; i < 2; i++) expectServed(await ask(a, { token }));
     for (let i = 0; i < 2; i++) expectServed(await ask(b, { token }));

@@ -58,10 +58,20 @@ describe('a shopper, from an anonymous cart to a paid order', () => {
     expect(mobile).toMatchObject({ __typename: 'Cart', lines: [{ quantity: 1, variant: { id: b } }] });
     let cart = await mutateOk<CartResult>(graph, 'mergeCart', { anonymousCartId: anonymous.id }, token);
     expect(cart.id).toBe(mobile.id);
-    expect(cart.lines.map((l) => [l.variant.id, l.quantity]).sort()).toEqual([[a, 2], [b, 1]].sort());
+    expect(cart.lines.map((l) => [l.variant.id, l.quantity]).sort()).toEqual(
+      [
+        [a, 2],
+        [b, 1],
+      ].sort(),
+    );
 
     const lineB = cart.lines.find((l) => l.variant.id === b)!;
-    cart = await mutateOk<CartResult>(graph, 'updateCartLine', { cartId: cart.id, lineId: lineB.id, quantity: 3, expectedVersion: cart.version }, token);
+    cart = await mutateOk<CartResult>(
+      graph,
+      'updateCartLine',
+      { cartId: cart.id, lineId: lineB.id, quantity: 3, expectedVersion: cart.version },
+      token,
+    );
     const stale = await mutate(graph, 'updateCartLine', { cartId: cart.id, lineId: lineB.id, quantity: 4, expectedVersion: cart.version - 1 }, token);
     expectError(stale, 'VersionConflictError', 'VERSION_CONFLICT');
     expect(stale).toMatchObject({ retryable: false, currentVersion: cart.version });
@@ -79,9 +89,19 @@ describe('a shopper, from an anonymous cart to a paid order', () => {
     expect(cart.cost!.discount.amount).toBeGreaterThan(before.discount.amount);
     expect(cart.cost!.total.amount).toBe(cart.cost!.subtotal.amount - cart.cost!.discount.amount + cart.cost!.shipping.amount);
 
-    const order = await mutateOk<OrderResult>(graph, 'placeOrder', { cartId: cart.id, shippingAddress: ADDRESS, expectedTotal: cart.cost!.total }, token);
+    const order = await mutateOk<OrderResult>(
+      graph,
+      'placeOrder',
+      { cartId: cart.id, shippingAddress: ADDRESS, expectedTotal: cart.cost!.total },
+      token,
+    );
     expect(order).toMatchObject({ status: 'PENDING_PAYMENT', cost: cart.cost });
-    expect(order.lines.map((l) => [l.variantId, l.quantity]).sort()).toEqual([[a, 2], [b, 3]].sort());
+    expect(order.lines.map((l) => [l.variantId, l.quantity]).sort()).toEqual(
+      [
+        [a, 2],
+        [b, 3],
+      ].sort(),
+    );
     for (const line of order.lines) {
       const inCart = cart.lines.find((l) => l.variant.id === line.variantId)!;
       expect(line.sku).toBe(inCart.variant.sku);
@@ -132,10 +152,19 @@ describe('a shopper, from an anonymous cart to a paid order', () => {
     const v = freshVariant();
     const start = await stockOf(graph, v);
     const admin = await graph.token('ops-admin', ['admin']);
-    const raised = await mutateOk<Result & { onHand: number; available: number }>(graph, 'adjustStock', { variantId: v, delta: 5, reason: 'delivery' }, admin);
+    const raised = await mutateOk<Result & { onHand: number; available: number }>(
+      graph,
+      'adjustStock',
+      { variantId: v, delta: 5, reason: 'delivery' },
+      admin,
+    );
     expect(raised).toMatchObject({ variantId: v, onHand: start.onHand + 5, available: start.available + 5 });
 
-    expectError(await mutate(graph, 'adjustStock', { variantId: v, delta: 1 }, await graph.token('not-admin')), 'PermissionDeniedError', 'PERMISSION_DENIED');
+    expectError(
+      await mutate(graph, 'adjustStock', { variantId: v, delta: 1 }, await graph.token('not-admin')),
+      'PermissionDeniedError',
+      'PERMISSION_DENIED',
+    );
     expectError(await mutate(graph, 'adjustStock', { variantId: v, delta: 1 }), 'UnauthenticatedError', 'UNAUTHENTICATED');
 
     const { token, cart } = await shopperWithCart(graph, 'holder', v, 2);
@@ -154,8 +183,17 @@ describe('what the client is told', () => {
     const invalid = await mutate(graph, 'placeOrder', { cartId: cart.id, shippingAddress: { ...ADDRESS, country: 'CHN' } }, token);
     expectError(invalid, 'ValidationError', 'INVALID_INPUT');
     expect(invalid.field).toBe('input.shippingAddress.country');
-    expectError(await mutate(graph, 'placeOrder', { cartId: cart.id, shippingAddress: ADDRESS }, await graph.token('other')), 'NotFoundError', 'NOT_FOUND');
-    const changed = await mutate(graph, 'placeOrder', { cartId: cart.id, shippingAddress: ADDRESS, expectedTotal: { amount: 1, currency: 'CNY' } }, token);
+    expectError(
+      await mutate(graph, 'placeOrder', { cartId: cart.id, shippingAddress: ADDRESS }, await graph.token('other')),
+      'NotFoundError',
+      'NOT_FOUND',
+    );
+    const changed = await mutate(
+      graph,
+      'placeOrder',
+      { cartId: cart.id, shippingAddress: ADDRESS, expectedTotal: { amount: 1, currency: 'CNY' } },
+      token,
+    );
     expectError(changed, 'PriceChangedError', 'PRICE_CHANGED');
     expect(changed).toMatchObject({ expectedTotal: { amount: 1, currency: 'CNY' }, actualTotal: cart.cost!.total });
 
@@ -166,7 +204,12 @@ describe('what the client is told', () => {
     expect((await stockOf(graph, v)).reserved).toBe(0);
 
     const line = cart.lines[0]!;
-    const fixed = await mutateOk<CartResult>(graph, 'updateCartLine', { cartId: cart.id, lineId: line.id, quantity: 1, expectedVersion: cart.version }, token);
+    const fixed = await mutateOk<CartResult>(
+      graph,
+      'updateCartLine',
+      { cartId: cart.id, lineId: line.id, quantity: 1, expectedVersion: cart.version },
+      token,
+    );
     await mutateOk(graph, 'placeOrder', { cartId: fixed.id, shippingAddress: ADDRESS }, token);
     expectError(await mutate(graph, 'placeOrder', { cartId: cart.id, shippingAddress: ADDRESS }, token), 'CartEmptyError', 'CART_EMPTY');
   });
@@ -192,14 +235,22 @@ describe('what the client is told', () => {
     } finally {
       Object.assign(inventory, { mode: 'none', delayMs: 0 });
     }
-    const reused = await graph.request<{ placeOrder: Result }>(OPS.placeOrder, { input: { ...input, shippingAddress: { ...ADDRESS, city: 'Hangzhou' } } }, { token });
+    const reused = await graph.request<{ placeOrder: Result }>(
+      OPS.placeOrder,
+      { input: { ...input, shippingAddress: { ...ADDRESS, city: 'Hangzhou' } } },
+      { token },
+    );
     expectError(reused.body.data!.placeOrder, 'IdempotencyKeyReusedError', 'IDEMPOTENCY_KEY_REUSED');
     expect((await myOrders(graph, token)).length).toBe(1);
   });
 
   it('payOrder and myOrders for someone who may not', async () => {
     const token = await graph.token('nobody');
-    expectError(await mutate(graph, 'payOrder', { orderId: 'ord_000000000000000000000000', paymentToken: 'tok_visa' }, token), 'NotFoundError', 'NOT_FOUND');
+    expectError(
+      await mutate(graph, 'payOrder', { orderId: 'ord_000000000000000000000000', paymentToken: 'tok_visa' }, token),
+      'NotFoundError',
+      'NOT_FOUND',
+    );
     const anonymous = await graph.request(OPS.myOrders, { first: 10 });
     expect(anonymous.body.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
     const tooMany = await graph.request(OPS.myOrders, { first: 101 }, { token });

@@ -1,7 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGraph, type Graph } from '../support/graph.ts';
-import { ADDRESS, mutate, mutateOk, myOrders, OPS, setAvailable, shopperWithCart, stockOf, variantsInStock, type OrderView, type Result } from './shopper.ts';
+import {
+  ADDRESS,
+  mutate,
+  mutateOk,
+  myOrders,
+  OPS,
+  setAvailable,
+  shopperWithCart,
+  stockOf,
+  variantsInStock,
+  type OrderView,
+  type Result,
+} from './shopper.ts';
 
 /**
  * Many clients at once. Sizes are the issue's; the gateway's request budget is raised so that a
@@ -23,7 +35,9 @@ describe('one key, fifty requests', () => {
     const { token, cart } = await shopperWithCart(graph, 'impatient', v, 2);
     const input = { cartId: cart.id, shippingAddress: ADDRESS, idempotencyKey: randomUUID() };
 
-    const responses = await Promise.all(Array.from({ length: 50 }, () => graph.request<{ placeOrder: Result }>(OPS.placeOrder, { input }, { token })));
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () => graph.request<{ placeOrder: Result }>(OPS.placeOrder, { input }, { token })),
+    );
 
     const orders = await myOrders(graph, token);
     expect(orders).toHaveLength(1);
@@ -35,7 +49,11 @@ describe('one key, fifty requests', () => {
     }
     expect(await stockOf(graph, v)).toMatchObject({ onHand: before.onHand, reserved: before.reserved + 2 });
 
-    const other = await graph.request<{ placeOrder: Result }>(OPS.placeOrder, { input: { ...input, shippingAddress: { ...ADDRESS, line1: '2 Other Street' } } }, { token });
+    const other = await graph.request<{ placeOrder: Result }>(
+      OPS.placeOrder,
+      { input: { ...input, shippingAddress: { ...ADDRESS, line1: '2 Other Street' } } },
+      { token },
+    );
     expect(other.body.data!.placeOrder).toMatchObject({ __typename: 'IdempotencyKeyReusedError', code: 'IDEMPOTENCY_KEY_REUSED', retryable: false });
     expect(await myOrders(graph, token)).toHaveLength(1);
   });
@@ -48,13 +66,16 @@ describe('forty buyers, seven units', () => {
     expect(await stockOf(graph, v)).toMatchObject({ onHand: 7, reserved: 0, available: 7 });
 
     const buyers = await Promise.all(Array.from({ length: 40 }, (_, i) => shopperWithCart(graph, `buyer-${i}`, v, 1)));
-    const answers = await Promise.all(buyers.map(({ token, cart }) => mutate(graph, 'placeOrder', { cartId: cart.id, shippingAddress: ADDRESS }, token)));
+    const answers = await Promise.all(
+      buyers.map(({ token, cart }) => mutate(graph, 'placeOrder', { cartId: cart.id, shippingAddress: ADDRESS }, token)),
+    );
 
     const won = answers.filter((a) => a.__typename === 'Order') as (OrderView & Result)[];
     const lost = answers.filter((a) => a.__typename !== 'Order');
     expect(won).toHaveLength(7);
     expect(lost).toHaveLength(33);
-    for (const a of lost) expect(a).toMatchObject({ __typename: 'InsufficientStockError', code: 'INSUFFICIENT_STOCK', retryable: false, variantId: v, available: 0 });
+    for (const a of lost)
+      expect(a).toMatchObject({ __typename: 'InsufficientStockError', code: 'INSUFFICIENT_STOCK', retryable: false, variantId: v, available: 0 });
     let stock = await stockOf(graph, v);
     expect(stock).toMatchObject({ onHand: 7, reserved: 7, available: 0 });
 

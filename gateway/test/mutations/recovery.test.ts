@@ -1,7 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startGraph, type Graph } from '../support/graph.ts';
-import { ADDRESS, eventually, mutateOk, myOrders, OPS, readCart, readOrder, shopperWithCart, stockOf, variantsInStock, type OrderView, type Result } from './shopper.ts';
+import {
+  ADDRESS,
+  eventually,
+  mutateOk,
+  myOrders,
+  OPS,
+  readCart,
+  readOrder,
+  shopperWithCart,
+  stockOf,
+  variantsInStock,
+  type OrderView,
+  type Result,
+} from './shopper.ts';
 
 /** Time passing and processes dying: what the order saga must survive with no one's help but a retry. */
 let graph: Graph;
@@ -33,7 +46,10 @@ describe('an unpaid order', () => {
     expect(Date.parse(order.reservationExpiresAt!) - Date.parse(order.createdAt)).toBeLessThanOrEqual(2_000);
     expect((await stockOf(graph, v)).available).toBe(before.available - 3);
 
-    const expired = await eventually(() => readOrder(graph, order.id, token), (o) => o?.status === 'EXPIRED');
+    const expired = await eventually(
+      () => readOrder(graph, order.id, token),
+      (o) => o?.status === 'EXPIRED',
+    );
     expect(expired).toMatchObject({ status: 'EXPIRED', reservationExpiresAt: null });
     expect(await stockOf(graph, v)).toEqual(before);
   });
@@ -59,7 +75,12 @@ describe('a crash between saga steps, then a retry with the same key', () => {
     expect(order).toMatchObject({ __typename: 'Order', status: 'PENDING_PAYMENT' });
     expect((await myOrders(graph, token)).map((o) => o.id)).toEqual([order.id]);
     expect(await stockOf(graph, v)).toMatchObject({ onHand: before.onHand, reserved: before.reserved + 2 });
-    expect((await eventually(() => readCart(graph, cart.id, token), (c) => c?.lines.length === 0))!.lines).toEqual([]);
+    expect(
+      (await eventually(
+        () => readCart(graph, cart.id, token),
+        (c) => c?.lines.length === 0,
+      ))!.lines,
+    ).toEqual([]);
   });
 
   it('payOrder crashing after-stock-commit converges on one paid order with its stock sold once', async () => {

@@ -2,7 +2,19 @@ import { createServer } from 'node:net';
 import { SUBGRAPH_NAMES } from '@ecom/platform/env';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGraph, type Graph } from '../support/graph.ts';
-import { ADDRESS, mutate, mutateOk, myOrders, readCart, readOrder, shopperWithCart, stockOf, variantsInStock, type OrderView, type Result } from './shopper.ts';
+import {
+  ADDRESS,
+  mutate,
+  mutateOk,
+  myOrders,
+  readCart,
+  readOrder,
+  shopperWithCart,
+  stockOf,
+  variantsInStock,
+  type OrderView,
+  type Result,
+} from './shopper.ts';
 
 /** A port nothing listens on: bound once to find it, then closed. */
 async function closedPort(): Promise<number> {
@@ -32,7 +44,9 @@ describe('with Redis unreachable', () => {
 
     const shoppers = await Promise.all(variants.map((v, i) => shopperWithCart(graph, `no-redis-${i}`, v, 2)));
     const orders = await Promise.all(
-      shoppers.map(({ token, cart }) => mutateOk<OrderView & Result>(graph, 'placeOrder', { cartId: cart.id, shippingAddress: ADDRESS, expectedTotal: cart.cost!.total }, token)),
+      shoppers.map(({ token, cart }) =>
+        mutateOk<OrderView & Result>(graph, 'placeOrder', { cartId: cart.id, shippingAddress: ADDRESS, expectedTotal: cart.cost!.total }, token),
+      ),
     );
     const paid = await mutate(graph, 'payOrder', { orderId: orders[0]!.id, paymentToken: 'tok_visa' }, shoppers[0]!.token);
     expect(paid).toMatchObject({ __typename: 'Order', status: 'PAID' });
@@ -43,7 +57,9 @@ describe('with Redis unreachable', () => {
       expect(await readOrder(graph, order.id, token)).toMatchObject({ id: order.id, status: i === 0 ? 'PAID' : 'PENDING_PAYMENT', cost: cart.cost });
       expect((await readCart(graph, cart.id, token))!.lines).toEqual([]);
       const stock = await stockOf(graph, variants[i]!);
-      expect(stock).toMatchObject(i === 0 ? { onHand: before[i]!.onHand - 2, reserved: before[i]!.reserved } : { onHand: before[i]!.onHand, reserved: before[i]!.reserved + 2 });
+      expect(stock).toMatchObject(
+        i === 0 ? { onHand: before[i]!.onHand - 2, reserved: before[i]!.reserved } : { onHand: before[i]!.onHand, reserved: before[i]!.reserved + 2 },
+      );
     }
   });
 });

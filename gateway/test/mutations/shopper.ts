@@ -93,8 +93,12 @@ export async function myOrders(graph: Graph, token: string): Promise<OrderView[]
   const out: OrderView[] = [];
   let after: string | null = null;
   for (;;) {
-    const res: { body: { data?: { myOrders: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: OrderView }[] } } | null; errors?: unknown[] } } =
-      await graph.request(OPS.myOrders, { first: 100, after }, { token });
+    const res: {
+      body: {
+        data?: { myOrders: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: OrderView }[] } } | null;
+        errors?: unknown[];
+      };
+    } = await graph.request(OPS.myOrders, { first: 100, after }, { token });
     expect(res.body.errors, JSON.stringify(res.body.errors)).toBeUndefined();
     out.push(...res.body.data!.myOrders.edges.map((e) => e.node));
     if (!res.body.data!.myOrders.pageInfo.hasNextPage) return out;

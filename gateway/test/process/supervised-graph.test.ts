@@ -39,10 +39,9 @@ afterAll(async () => {
 }, 60_000);
 
 async function stockOf(variantId: string): Promise<StockLevel> {
-  const res = await graph.request<{ stockLevel: StockLevel }>(
-    'query Stock($v: ID!) { stockLevel(variantId: $v) { onHand reserved available } }',
-    { v: variantId },
-  );
+  const res = await graph.request<{ stockLevel: StockLevel }>('query Stock($v: ID!) { stockLevel(variantId: $v) { onHand reserved available } }', {
+    v: variantId,
+  });
   expect(res.body.errors, JSON.stringify(res.body.errors)).toBeUndefined();
   return res.body.data!.stockLevel;
 }
@@ -232,7 +231,10 @@ describe('npm start under kill -9', () => {
 
       // Every checkout that failed part way is retried, step by step, with its own keys.
       const interrupted = checkouts.filter((c) => c.step !== 'done');
-      expect(checkouts.some((c) => c.failures.length > 0), 'no checkout was interrupted by the kill').toBe(true);
+      expect(
+        checkouts.some((c) => c.failures.length > 0),
+        'no checkout was interrupted by the kill',
+      ).toBe(true);
       const resumeUntil = Date.now() + RESUME_TIMEOUT_MS;
       await Promise.all(
         interrupted.map(async (c) => {
@@ -261,7 +263,11 @@ describe('npm start under kill -9', () => {
       for (const v of mine) {
         const sold = checkouts.filter((c) => c.variantId === v).reduce((sum, c) => sum + c.quantity, 0);
         const start = before.get(v)!;
-        expect(await stockOf(v), `variant ${v}`).toEqual({ onHand: start.onHand - sold, reserved: start.reserved, available: start.available - sold });
+        expect(await stockOf(v), `variant ${v}`).toEqual({
+          onHand: start.onHand - sold,
+          reserved: start.reserved,
+          available: start.available - sold,
+        });
       }
       console.info(
         `[supervised ${victim}] ${checkouts.length} checkouts, ${sagasInFlightAtKill} placeOrder/payOrder in flight at the kill, ` +
@@ -284,7 +290,8 @@ describe('npm start under kill -9', () => {
     // it: SIGKILL means the drain hung past kill_timeout); none was restarted.
     const stopping = graph.output(from);
     for (const p of running) expect(stopping).toMatch(new RegExp(`App \\[${p.name}:\\d+\\] exited with code \\[0\\]`));
-    for (const name of SUBGRAPH_NAMES) expect(stopping).toMatch(new RegExp(`App \\[${name}:\\d+\\] exited with code \\[0\\] via signal \\[SIGINT\\]`));
+    for (const name of SUBGRAPH_NAMES)
+      expect(stopping).toMatch(new RegExp(`App \\[${name}:\\d+\\] exited with code \\[0\\] via signal \\[SIGINT\\]`));
     expect(stopping).not.toMatch(/will restart in/);
   }, 120_000);
 });

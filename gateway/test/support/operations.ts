@@ -64,8 +64,12 @@ export function contractOperations(dir: string = OPERATIONS_DIR): ContractOperat
   const fragmentsFile = join(dir, FRAGMENTS_FILE);
   const webFragments = existsSync(fragmentsFile) ? fragmentsOf(fragmentsFile) : new Map<string, FragmentDefinitionNode>();
   const byName = new Map<string, ContractOperation>();
-  for (const file of walk(dir).filter((f) => f !== fragmentsFile).sort()) {
-    const [folder, ...rest] = relative(dir, file).replace(/\.graphql$/, '').split('/');
+  for (const file of walk(dir)
+    .filter((f) => f !== fragmentsFile)
+    .sort()) {
+    const [folder, ...rest] = relative(dir, file)
+      .replace(/\.graphql$/, '')
+      .split('/');
     const name = [CONTRACT_FOLDER[folder!] ?? folder, ...rest].join('/');
     if (byName.has(name)) continue;
     const source = readFileSync(file, 'utf8');

@@ -154,7 +154,12 @@ export async function startSupervisedGraph(readyTimeoutMs: number): Promise<Supe
     async request<T>(query: string, variables: Record<string, unknown> = {}, token?: string) {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (token) headers.authorization = `Bearer ${token}`;
-      const res = await fetch(graph.url, { method: 'POST', headers, body: JSON.stringify({ query, variables }), signal: AbortSignal.timeout(30_000) });
+      const res = await fetch(graph.url, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ query, variables }),
+        signal: AbortSignal.timeout(30_000),
+      });
       const text = await res.text();
       try {
         return { status: res.status, body: JSON.parse(text) as GraphQLBody<T> };

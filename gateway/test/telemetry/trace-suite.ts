@@ -24,7 +24,13 @@ export function traceSuite(protocol: 'http/json' | 'http/protobuf') {
     // The SDK reads the standard variables itself; these are what an operator would set.
     vi.stubEnv('OTEL_EXPORTER_OTLP_ENDPOINT', receiver.endpoint);
     vi.stubEnv('OTEL_EXPORTER_OTLP_PROTOCOL', protocol);
-    for (const name of ['OTEL_SDK_DISABLED', 'OTEL_SERVICE_NAME', 'OTEL_TRACES_SAMPLER', 'OTEL_TRACES_EXPORTER', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']) {
+    for (const name of [
+      'OTEL_SDK_DISABLED',
+      'OTEL_SERVICE_NAME',
+      'OTEL_TRACES_SAMPLER',
+      'OTEL_TRACES_EXPORTER',
+      'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+    ]) {
       vi.stubEnv(name, '');
     }
     telemetry = startTelemetry(loadTelemetryEnv());
@@ -75,15 +81,19 @@ export function traceSuite(protocol: 'http/json' | 'http/protobuf') {
     it('a listing with a traceparent is one trace: gateway, product, pricing, inventory, marketing, and their SQL', async () => {
       const { traceId, parentId } = newTrace();
       const requestId = `trace-${randomUUID()}`;
-      const res = await graph.request(operation('web/CategoryListing'), { first: 12 }, {
-        headers: {
-          traceparent: `00-${traceId}-${parentId}-01`,
-          baggage: 'injected=from-the-client',
-          'x-request-id': requestId,
-          'apollographql-client-name': 'web',
-          'apollographql-client-version': '4.2.0',
+      const res = await graph.request(
+        operation('web/CategoryListing'),
+        { first: 12 },
+        {
+          headers: {
+            traceparent: `00-${traceId}-${parentId}-01`,
+            baggage: 'injected=from-the-client',
+            'x-request-id': requestId,
+            'apollographql-client-name': 'web',
+            'apollographql-client-version': '4.2.0',
+          },
         },
-      });
+      );
       expect(res.status).toBe(200);
       expect(res.body.errors).toBeUndefined();
       const listed = ['product', 'pricing', 'inventory', 'marketing'];
@@ -166,8 +176,7 @@ export function traceSuite(protocol: 'http/json' | 'http/protobuf') {
 
       // The saga's sibling calls carry the context: cart answers under the quote and completeCheckout
       // steps, inventory under reserveStock.
-      const under = (service: string, step: string) =>
-        serverSpanOf(spans, service).some((s) => ancestorsOf(spans, s).includes(steps.get(step)!));
+      const under = (service: string, step: string) => serverSpanOf(spans, service).some((s) => ancestorsOf(spans, s).includes(steps.get(step)!));
       expect(under('cart', 'quote')).toBe(true);
       expect(under('cart', 'completeCheckout')).toBe(true);
       expect(under('inventory', 'reserveStock')).toBe(true);
@@ -184,7 +193,11 @@ export function traceSuite(protocol: 'http/json' | 'http/protobuf') {
       const input = { idempotencyKey: randomUUID(), cartId: (cart as CartView).id, shippingAddress: ADDRESS };
       await mutateOk(graph, 'placeOrder', input, token);
       const { traceId, parentId } = newTrace();
-      const res = await graph.request<{ placeOrder: Result }>(OPS.placeOrder, { input }, { token, headers: { traceparent: `00-${traceId}-${parentId}-01` } });
+      const res = await graph.request<{ placeOrder: Result }>(
+        OPS.placeOrder,
+        { input },
+        { token, headers: { traceparent: `00-${traceId}-${parentId}-01` } },
+      );
       expect(res.body.data!.placeOrder.__typename).toBe('Order');
       const spans = await traceOf(traceId, ['gateway', 'order']);
       expect(serverSpanOf(spans, 'order').flatMap((s) => s.events)).toContain('idempotency.replay');

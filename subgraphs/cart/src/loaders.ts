@@ -13,8 +13,14 @@ export interface QuoteKey extends QuoteInput {
  */
 export function createLoaders(db: CartDb, quote: (key: QuoteKey) => Promise<CartQuote>) {
   return {
-    cart: rowLoader((ids) => cartsByIds(db, ids), (r) => r.id),
-    linesOfCart: groupLoader((ids) => linesByCartIds(db, ids), (r) => r.cartId),
+    cart: rowLoader(
+      (ids) => cartsByIds(db, ids),
+      (r) => r.id,
+    ),
+    linesOfCart: groupLoader(
+      (ids) => linesByCartIds(db, ids),
+      (r) => r.cartId,
+    ),
     // Carts are priced separately (shipping and discounts are per cart), concurrently.
     quote: new DataLoader<QuoteKey, CartQuote, string>(
       (keys) => Promise.all(keys.map((k) => quote(k).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))))),

@@ -34,7 +34,10 @@ async function cartWith(lines: [string, number][], as = {}): Promise<CartView> {
 
 /** What the cart should cost, from pricing's prices and shipping rules alone. */
 async function expectedCost(cart: CartView) {
-  const prices = await pricesOf(g.pricing, cart.lines.map((l) => l.variant.id));
+  const prices = await pricesOf(
+    g.pricing,
+    cart.lines.map((l) => l.variant.id),
+  );
   const rules = await shippingRulesOf(g.pricing);
   const shopOf = new Map(stock.map((s) => [s.variantId, s.shopId]));
   const perShop = new Map<string, number>();
@@ -87,7 +90,12 @@ describe('cost', () => {
     const cart = await mutateCart(g.cart, 'addToCart', { variantId: byShop('shop-peak'), quantity: 1 });
     const empty = await mutateCart(g.cart, 'removeCartLine', { cartId: cart.id, lineId: cart.lines[0]!.id, expectedVersion: 1 });
     const zero = { amount: 0, currency: 'CNY' };
-    expect(empty).toMatchObject({ lines: [], shopGroups: [], appliedPromotions: [], cost: { subtotal: zero, discount: zero, shipping: zero, total: zero } });
+    expect(empty).toMatchObject({
+      lines: [],
+      shopGroups: [],
+      appliedPromotions: [],
+      cost: { subtotal: zero, discount: zero, shipping: zero, total: zero },
+    });
   });
 
   it('asks pricing and marketing once per cart per request', async () => {
@@ -161,13 +169,23 @@ describe('when pricing or marketing is down', () => {
       g.urls[service] = DEAD_URL;
       try {
         const res = await readCart(g.cart, cart.id);
-        expect(res.data!.cart).toMatchObject({ id: cart.id, version: cart.version, lines: cart.lines, cost: null, shopGroups: null, appliedPromotions: null });
+        expect(res.data!.cart).toMatchObject({
+          id: cart.id,
+          version: cart.version,
+          lines: cart.lines,
+          cost: null,
+          shopGroups: null,
+          appliedPromotions: null,
+        });
         // One failure, one error: on the first money field of the query.
         expect(res.errors).toHaveLength(1);
         expect(res.errors![0]).toMatchObject({ path: ['cart', 'shopGroups'], extensions: { code: 'SERVICE_UNAVAILABLE', service, retryable: true } });
-        const costOnly = await g.cart.call<{ cart: { lines: unknown[]; cost: null } }>(`query ($id: ID!) { cart(id: $id) { lines { id } cost { total { amount } } } }`, {
-          id: cart.id,
-        });
+        const costOnly = await g.cart.call<{ cart: { lines: unknown[]; cost: null } }>(
+          `query ($id: ID!) { cart(id: $id) { lines { id } cost { total { amount } } } }`,
+          {
+            id: cart.id,
+          },
+        );
         expect(costOnly.data!.cart).toMatchObject({ lines: [{ id: cart.lines[0]!.id }], cost: null });
         expect(costOnly.errors).toMatchObject([{ path: ['cart', 'cost'], extensions: { code: 'SERVICE_UNAVAILABLE', service } }]);
       } finally {
@@ -196,14 +214,50 @@ describe('when pricing or marketing is down', () => {
 const CHECKOUT_QUOTE = /* GraphQL */ `
   query ($id: ID!) {
     checkoutQuote(cartId: $id) {
-      cartId ownerId version couponCode unpricedLineIds
-      lines { lineId variantId shopId quantity unitPrice { amount currency } lineTotal { amount currency } }
-      cost { subtotal { amount } discount { amount } shipping { amount } total { amount currency } }
+      cartId
+      ownerId
+      version
+      couponCode
+      unpricedLineIds
+      lines {
+        lineId
+        variantId
+        shopId
+        quantity
+        unitPrice {
+          amount
+          currency
+        }
+        lineTotal {
+          amount
+          currency
+        }
+      }
+      cost {
+        subtotal {
+          amount
+        }
+        discount {
+          amount
+        }
+        shipping {
+          amount
+        }
+        total {
+          amount
+          currency
+        }
+      }
     }
   }
 `;
 const COMPLETE = /* GraphQL */ `
-  mutation ($input: CompleteCheckoutInput!) { completeCheckout(input: $input) { cartId orderId } }
+  mutation ($input: CompleteCheckoutInput!) {
+    completeCheckout(input: $input) {
+      cartId
+      orderId
+    }
+  }
 `;
 
 type Quote = {
@@ -273,7 +327,12 @@ describe('checkout internals', () => {
     const after = (await readCart(g.cart, cart.id, erin)).data!.cart!;
     expect(after.version).toBe(cart.version + 1);
     expect(after.couponCode).toBeNull();
-    expect(after.lines.map((l) => [l.variant.id, l.quantity]).sort()).toEqual([[a, 1], [late, 1]].sort());
+    expect(after.lines.map((l) => [l.variant.id, l.quantity]).sort()).toEqual(
+      [
+        [a, 1],
+        [late, 1],
+      ].sort(),
+    );
 
     const again = await g.cart.call<{ completeCheckout: { cartId: string; orderId: string } }>(COMPLETE, { input }, erin);
     expect(again.data!.completeCheckout).toEqual({ cartId: cart.id, orderId });

@@ -39,10 +39,53 @@ export const CART_FIELDS = /* GraphQL */ `
     id
     version
     couponCode
-    lines { id quantity variant { id } }
-    shopGroups { shop { id } lineIds subtotal { amount currency } shipping { amount currency } }
-    appliedPromotions { id title amount { amount currency } }
-    cost { subtotal { amount currency } discount { amount currency } shipping { amount currency } total { amount currency } }
+    lines {
+      id
+      quantity
+      variant {
+        id
+      }
+    }
+    shopGroups {
+      shop {
+        id
+      }
+      lineIds
+      subtotal {
+        amount
+        currency
+      }
+      shipping {
+        amount
+        currency
+      }
+    }
+    appliedPromotions {
+      id
+      title
+      amount {
+        amount
+        currency
+      }
+    }
+    cost {
+      subtotal {
+        amount
+        currency
+      }
+      discount {
+        amount
+        currency
+      }
+      shipping {
+        amount
+        currency
+      }
+      total {
+        amount
+        currency
+      }
+    }
   }
 `;
 
@@ -69,7 +112,16 @@ export interface CartView {
 
 export type MutationResult =
   | CartView
-  | { __typename: string; code: string; message: string; retryable: boolean; field?: string; variantId?: string; available?: number; currentVersion?: number };
+  | {
+      __typename: string;
+      code: string;
+      message: string;
+      retryable: boolean;
+      field?: string;
+      variantId?: string;
+      available?: number;
+      currentVersion?: number;
+    };
 
 const mutationDoc = (name: string, inputType: string, extras: string[] = []) => /* GraphQL */ `
   mutation ($input: ${inputType}!) { ${name}(input: $input) { ${resultFields(extras)} } }
@@ -87,12 +139,7 @@ const MUTATIONS = {
 export type MutationName = keyof typeof MUTATIONS;
 
 /** Runs a cart mutation (a fresh idempotency key unless one is given) and returns its union member. */
-export async function mutate(
-  cart: AnySubgraph,
-  name: MutationName,
-  input: Record<string, unknown>,
-  as: CallAs = {},
-): Promise<MutationResult> {
+export async function mutate(cart: AnySubgraph, name: MutationName, input: Record<string, unknown>, as: CallAs = {}): Promise<MutationResult> {
   const res = await mutateRaw(cart, name, { idempotencyKey: randomUUID(), ...input }, as);
   if (res.errors) throw new Error(`${name} failed: ${JSON.stringify(res.errors)}`);
   return res.data![name]!;
@@ -114,10 +161,9 @@ export async function readCart(cart: AnySubgraph, id: string, as: CallAs = {}): 
 }
 
 export async function availableOf(inventory: AnySubgraph, variantId: string): Promise<number> {
-  const res = await inventory.call<{ stockLevel: { available: number } | null }>(
-    `query ($v: ID!) { stockLevel(variantId: $v) { available } }`,
-    { v: variantId },
-  );
+  const res = await inventory.call<{ stockLevel: { available: number } | null }>(`query ($v: ID!) { stockLevel(variantId: $v) { available } }`, {
+    v: variantId,
+  });
   return res.data!.stockLevel!.available;
 }
 

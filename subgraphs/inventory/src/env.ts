@@ -6,7 +6,11 @@ export const inventorySettingsSchema = z.object({
   /** How often the backstop sweeper looks for reservations the order service left past expiry. */
   reservationSweepIntervalMs: z.number().int().positive().default(5_000),
   /** How often idempotency records past retention are deleted. */
-  idempotencySweepIntervalMs: z.number().int().positive().default(10 * 60_000),
+  idempotencySweepIntervalMs: z
+    .number()
+    .int()
+    .positive()
+    .default(10 * 60_000),
   /** How often the outbox relay publishes stock.low / stock.depleted. */
   outboxRelayIntervalMs: z.number().int().min(50).default(1_000),
 });
@@ -20,7 +24,11 @@ export function inventorySettingsFromEnv(source: NodeJS.ProcessEnv = process.env
   const env = parseEnv(
     {
       INVENTORY_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(5_000),
-      IDEMPOTENCY_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(10 * 60_000),
+      IDEMPOTENCY_SWEEP_INTERVAL_MS: z.coerce
+        .number()
+        .int()
+        .positive()
+        .default(10 * 60_000),
       INVENTORY_OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
     },
     source,

@@ -8,10 +8,18 @@ import { availabilityByProductIds, stockByVariantIds, type InventoryDb } from '.
  */
 export function createLoaders(db: InventoryDb, deadlineFor: (field: string) => DeadlineOptions) {
   return {
-    stock: rowLoader((ids) => stockByVariantIds(db, ids), (r) => r.variantId, { deadline: deadlineFor('Variant.stock') }),
-    availability: rowLoader((ids) => availabilityByProductIds(db, ids), (r) => r.productId, {
-      deadline: deadlineFor('Product.availability'),
-    }),
+    stock: rowLoader(
+      (ids) => stockByVariantIds(db, ids),
+      (r) => r.variantId,
+      { deadline: deadlineFor('Variant.stock') },
+    ),
+    availability: rowLoader(
+      (ids) => availabilityByProductIds(db, ids),
+      (r) => r.productId,
+      {
+        deadline: deadlineFor('Product.availability'),
+      },
+    ),
   };
 }
 

@@ -29,7 +29,12 @@ export const inventorySubgraph: SubgraphDefinition<typeof schema, InventoryConte
       startReservationSweeper(deps.db, deps.logger, settings.reservationSweepIntervalMs),
       exportReservationsHeld(deps.db),
       startIdempotencySweeper(deps.db, schema.idempotencyKeys, deps.logger, settings.idempotencySweepIntervalMs),
-      relayEvents(deps, { producer: 'inventory', store: drizzleOutboxStore(deps.db, schema.outbox), intervalMs: settings.outboxRelayIntervalMs, batchSize: 100 }),
+      relayEvents(deps, {
+        producer: 'inventory',
+        store: drizzleOutboxStore(deps.db, schema.outbox),
+        intervalMs: settings.outboxRelayIntervalMs,
+        batchSize: 100,
+      }),
     ];
   },
 };

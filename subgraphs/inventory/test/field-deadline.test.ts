@@ -13,8 +13,19 @@ afterAll(() => sg?.dispose());
 const QUERY = /* GraphQL */ `
   query ($reps: [_Any!]!) {
     _entities(representations: $reps) {
-      ... on Product { id availability { status available } }
-      ... on Variant { id stock { available } }
+      ... on Product {
+        id
+        availability {
+          status
+          available
+        }
+      }
+      ... on Variant {
+        id
+        stock {
+          available
+        }
+      }
     }
   }
 `;

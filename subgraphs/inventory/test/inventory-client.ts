@@ -30,9 +30,21 @@ export const ADJUST_STOCK = /* GraphQL */ `
   mutation AdjustStock($input: AdjustStockInput!) {
     adjustStock(input: $input) {
       __typename
-      ... on StockLevel { variantId onHand reserved available status }
-      ... on DomainError { code message retryable }
-      ... on ValidationError { field }
+      ... on StockLevel {
+        variantId
+        onHand
+        reserved
+        available
+        status
+      }
+      ... on DomainError {
+        code
+        message
+        retryable
+      }
+      ... on ValidationError {
+        field
+      }
     }
   }
 `;
@@ -59,8 +71,16 @@ const RESERVE = /* GraphQL */ `
   mutation ($input: ReserveStockInput!) {
     reserveStock(input: $input) {
       __typename
-      ... on StockOperation { orderId state }
-      ... on InsufficientStockError { code message variantId available }
+      ... on StockOperation {
+        orderId
+        state
+      }
+      ... on InsufficientStockError {
+        code
+        message
+        variantId
+        available
+      }
     }
   }
 `;

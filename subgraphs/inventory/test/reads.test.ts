@@ -16,8 +16,23 @@ const ENTITIES = /* GraphQL */ `
   query ($r: [_Any!]!) {
     _entities(representations: $r) {
       __typename
-      ... on Product { id availability { status available } }
-      ... on Variant { id stock { variantId onHand reserved available status } }
+      ... on Product {
+        id
+        availability {
+          status
+          available
+        }
+      }
+      ... on Variant {
+        id
+        stock {
+          variantId
+          onHand
+          reserved
+          available
+          status
+        }
+      }
     }
   }
 `;

@@ -52,7 +52,12 @@ describe('reserveStock', () => {
     // Nothing was recorded for the order: it may be tried again once stock arrives.
     expect(await step(sg, 'releaseStock', 'order-short')).toMatchObject({ state: 'NONE' });
     await setAvailable(sg, 'var-012-2', 3);
-    expect(await reserve(sg, 'order-short', [{ variantId: 'var-012-1', quantity: 3 }, { variantId: 'var-012-2', quantity: 3 }])).toMatchObject({
+    expect(
+      await reserve(sg, 'order-short', [
+        { variantId: 'var-012-1', quantity: 3 },
+        { variantId: 'var-012-2', quantity: 3 },
+      ]),
+    ).toMatchObject({
       state: 'RESERVED',
     });
   });
@@ -133,7 +138,11 @@ describe('the reservation state machine', () => {
     expect(await step(sg, 'commitStock', 'order-paid')).toEqual({ __typename: 'StockOperation', orderId: 'order-paid', state: 'SOLD' });
     expect(await step(sg, 'commitStock', 'order-paid')).toMatchObject({ state: 'SOLD' });
     expect(await step(sg, 'releaseStock', 'order-paid')).toMatchObject({ state: 'SOLD' });
-    expect(await stockOf(sg, 'var-016-1')).toMatchObject({ onHand: before.a.onHand - 3, reserved: before.a.reserved, available: before.a.available - 3 });
+    expect(await stockOf(sg, 'var-016-1')).toMatchObject({
+      onHand: before.a.onHand - 3,
+      reserved: before.a.reserved,
+      available: before.a.available - 3,
+    });
     expect(await stockOf(sg, 'var-016-2')).toMatchObject({ onHand: before.b.onHand - 2, reserved: before.b.reserved });
     expect(await books()).toEqual([]);
 

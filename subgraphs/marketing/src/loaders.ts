@@ -13,8 +13,15 @@ export const NO_SHOP = '';
  */
 export function createLoaders(db: MarketingDb, deadlineFor: (field: string) => DeadlineOptions) {
   return {
-    promotion: rowLoader((ids) => promotionsByIds(db, ids), (r) => r.id),
-    curatedBadges: groupLoader((ids) => badgesOfProducts(db, ids), (r) => r.productId, { deadline: deadlineFor('Product.badges') }),
+    promotion: rowLoader(
+      (ids) => promotionsByIds(db, ids),
+      (r) => r.id,
+    ),
+    curatedBadges: groupLoader(
+      (ids) => badgesOfProducts(db, ids),
+      (r) => r.productId,
+      { deadline: deadlineFor('Product.badges') },
+    ),
     /** A promotion without a shop belongs to every key, so this is not a plain groupLoader. */
     livePromotionsOfShop: new DataLoader<string, PromotionRow[]>((shopIds) =>
       withDeadline(deadlineFor('Product.promotions'), shopIds.length, async () => {

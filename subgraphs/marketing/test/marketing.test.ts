@@ -20,7 +20,19 @@ const productRep = (i: number) => ({ __typename: 'Product', id: `prod-${pad(i)}`
 const ENTITIES = /* GraphQL */ `
   query ($r: [_Any!]!) {
     _entities(representations: $r) {
-      ... on Product { id badges { kind label } promotions { id title description kind } }
+      ... on Product {
+        id
+        badges {
+          kind
+          label
+        }
+        promotions {
+          id
+          title
+          description
+          kind
+        }
+      }
     }
   }
 `;
@@ -122,7 +134,16 @@ describe('Query.promotions', () => {
 
 const QUOTE = /* GraphQL */ `
   query ($input: DiscountQuoteInput!) {
-    discountQuote(input: $input) { currency applied { promotionId title amount } total coupon }
+    discountQuote(input: $input) {
+      currency
+      applied {
+        promotionId
+        title
+        amount
+      }
+      total
+      coupon
+    }
   }
 `;
 type Quote = {

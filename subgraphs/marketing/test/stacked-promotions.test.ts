@@ -45,10 +45,32 @@ beforeAll(async () => {
 afterAll(() => sg?.dispose());
 
 const BADGES = /* GraphQL */ `
-  query ($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id badges { kind label } promotions { id } } } }
+  query ($r: [_Any!]!) {
+    _entities(representations: $r) {
+      ... on Product {
+        id
+        badges {
+          kind
+          label
+        }
+        promotions {
+          id
+        }
+      }
+    }
+  }
 `;
 const QUOTE = /* GraphQL */ `
-  query ($input: DiscountQuoteInput!) { discountQuote(input: $input) { applied { promotionId amount } total coupon } }
+  query ($input: DiscountQuoteInput!) {
+    discountQuote(input: $input) {
+      applied {
+        promotionId
+        amount
+      }
+      total
+      coupon
+    }
+  }
 `;
 
 describe('promotions for every shop, stacking and caps', () => {

@@ -4,8 +4,14 @@ import { linesByOrderIds, ordersByIds, type OrderDb } from './db/orders.ts';
 /** Per request: order fetches and their lines are one statement per batch. */
 export function createLoaders(db: OrderDb) {
   return {
-    order: rowLoader((ids) => ordersByIds(db, ids), (r) => r.id),
-    linesOfOrder: groupLoader((ids) => linesByOrderIds(db, ids), (r) => r.orderId),
+    order: rowLoader(
+      (ids) => ordersByIds(db, ids),
+      (r) => r.id,
+    ),
+    linesOfOrder: groupLoader(
+      (ids) => linesByOrderIds(db, ids),
+      (r) => r.orderId,
+    ),
   };
 }
 

@@ -31,7 +31,14 @@ export interface OrderGraph {
 /** The order subgraph next to every real sibling its saga calls (and theirs), each on a fresh database. */
 export async function startOrderGraph(settings: Record<string, unknown> = {}): Promise<OrderGraph> {
   const { subgraphs, urls, dispose } = await startSubgraphs(
-    { product: productSubgraph, pricing: pricingSubgraph, marketing: marketingSubgraph, inventory: inventorySubgraph, cart: cartSubgraph, order: orderSubgraph },
+    {
+      product: productSubgraph,
+      pricing: pricingSubgraph,
+      marketing: marketingSubgraph,
+      inventory: inventorySubgraph,
+      cart: cartSubgraph,
+      order: orderSubgraph,
+    },
     { settings: { order: settings } },
   );
   const order = subgraphs.order as unknown as TestSubgraph<typeof schema>;
@@ -59,10 +66,52 @@ export interface OrderResult {
 
 const ORDER_FIELDS = /* GraphQL */ `
   fragment O on Order {
-    id status createdAt reservationExpiresAt
-    lines { id variantId sku title quantity unitPrice { amount currency } lineTotal { amount currency } }
-    cost { subtotal { amount currency } discount { amount currency } shipping { amount currency } total { amount currency } }
-    shippingAddress { name line1 line2 city postalCode country phone }
+    id
+    status
+    createdAt
+    reservationExpiresAt
+    lines {
+      id
+      variantId
+      sku
+      title
+      quantity
+      unitPrice {
+        amount
+        currency
+      }
+      lineTotal {
+        amount
+        currency
+      }
+    }
+    cost {
+      subtotal {
+        amount
+        currency
+      }
+      discount {
+        amount
+        currency
+      }
+      shipping {
+        amount
+        currency
+      }
+      total {
+        amount
+        currency
+      }
+    }
+    shippingAddress {
+      name
+      line1
+      line2
+      city
+      postalCode
+      country
+      phone
+    }
   }
 `;
 const RESULT = /* GraphQL */ `
@@ -82,7 +131,14 @@ const MUTATIONS = {
   cancelOrder: `mutation ($input: CancelOrderInput!) { cancelOrder(input: $input) { ${RESULT} } } ${ORDER_FIELDS}`,
 };
 
-export const ADDRESS = { name: 'Han Meimei', line1: '88 Century Avenue', city: 'Shanghai', postalCode: '200120', country: 'CN', phone: '+86 21 5555 0100' };
+export const ADDRESS = {
+  name: 'Han Meimei',
+  line1: '88 Century Avenue',
+  city: 'Shanghai',
+  postalCode: '200120',
+  country: 'CN',
+  phone: '+86 21 5555 0100',
+};
 
 /** Runs an order mutation; a fault comes back as `errors`. */
 export async function orderMutation(g: OrderGraph, name: keyof typeof MUTATIONS, input: Record<string, unknown>, as: CallAs) {
@@ -98,7 +154,11 @@ export async function mutateOrder(g: OrderGraph, name: keyof typeof MUTATIONS, i
 }
 
 export async function readOrder(g: OrderGraph, id: string, as: CallAs): Promise<OrderResult | null> {
-  const res = await g.order.call<{ order: OrderResult | null }>(`query ($id: ID!) { order(id: $id) { __typename ...O } } ${ORDER_FIELDS}`, { id }, as);
+  const res = await g.order.call<{ order: OrderResult | null }>(
+    `query ($id: ID!) { order(id: $id) { __typename ...O } } ${ORDER_FIELDS}`,
+    { id },
+    as,
+  );
   if (res.errors) throw new Error(JSON.stringify(res.errors));
   return res.data!.order;
 }
@@ -135,7 +195,9 @@ export interface StockLevel {
 }
 
 export async function stockOf(g: OrderGraph, variantId: string): Promise<StockLevel> {
-  const res = await g.inventory.call<{ stockLevel: StockLevel }>(`query ($v: ID!) { stockLevel(variantId: $v) { onHand reserved available } }`, { v: variantId });
+  const res = await g.inventory.call<{ stockLevel: StockLevel }>(`query ($v: ID!) { stockLevel(variantId: $v) { onHand reserved available } }`, {
+    v: variantId,
+  });
   return res.data!.stockLevel;
 }
 
@@ -187,7 +249,9 @@ export async function startCartProxy(target: () => string): Promise<{ url: strin
         res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message: 'cart unavailable' }] }));
         return;
       }
-      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k, v]) => typeof v === 'string' && k !== 'host' && k !== 'content-length')) as Record<string, string>;
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).filter(([k, v]) => typeof v === 'string' && k !== 'host' && k !== 'content-length'),
+      ) as Record<string, string>;
       fetch(target(), { method: 'POST', headers, body })
         .then(async (upstream) => {
           if (checkout && upstream.ok) state.completions += 1;

@@ -35,7 +35,17 @@ async function seedOrders(userId: string, count: number, prefix: string) {
         cancelledBy: null,
       },
       [
-        { id: `${id}_1`, orderId: id, position: 1, variantId: 'var-001-1', sku: 'SKU-001-1', title: 'Thing - Standard', quantity: i + 1, unitPrice: 1000, lineTotal: 1000 * (i + 1) },
+        {
+          id: `${id}_1`,
+          orderId: id,
+          position: 1,
+          variantId: 'var-001-1',
+          sku: 'SKU-001-1',
+          title: 'Thing - Standard',
+          quantity: i + 1,
+          unitPrice: 1000,
+          lineTotal: 1000 * (i + 1),
+        },
       ],
     );
   }
@@ -52,13 +62,56 @@ afterAll(() => sg?.dispose());
 const MY_ORDERS = /* GraphQL */ `
   query ($first: Int!, $after: String) {
     myOrders(first: $first, after: $after) {
-      pageInfo { hasNextPage endCursor }
-      edges { cursor node { id status createdAt lines { id sku quantity unitPrice { amount currency } } cost { total { amount currency } } } }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        cursor
+        node {
+          id
+          status
+          createdAt
+          lines {
+            id
+            sku
+            quantity
+            unitPrice {
+              amount
+              currency
+            }
+          }
+          cost {
+            total {
+              amount
+              currency
+            }
+          }
+        }
+      }
     }
   }
 `;
 const ORDER = /* GraphQL */ `
-  query ($id: ID!) { order(id: $id) { id status reservationExpiresAt shippingAddress { name country line2 } lines { id title lineTotal { amount } } } }
+  query ($id: ID!) {
+    order(id: $id) {
+      id
+      status
+      reservationExpiresAt
+      shippingAddress {
+        name
+        country
+        line2
+      }
+      lines {
+        id
+        title
+        lineTotal {
+          amount
+        }
+      }
+    }
+  }
 `;
 type Page = {
   myOrders: {
@@ -97,7 +150,11 @@ describe('order reads', () => {
       { id: 'ord_reader_003' },
       { userId: 'reader' },
     );
-    expect(mine.data!.order).toMatchObject({ id: 'ord_reader_003', shippingAddress: { name: 'Li Lei', line2: null }, lines: [{ title: 'Thing - Standard' }] });
+    expect(mine.data!.order).toMatchObject({
+      id: 'ord_reader_003',
+      shippingAddress: { name: 'Li Lei', line2: null },
+      lines: [{ title: 'Thing - Standard' }],
+    });
     for (const as of [{ userId: 'someone-else' }, {}]) {
       const res = await sg.call<{ order: unknown }>(ORDER, { id: 'ord_reader_003' }, as);
       expect(res.errors).toBeUndefined();

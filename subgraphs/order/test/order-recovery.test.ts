@@ -96,7 +96,12 @@ describe('a crash between saga steps, then a retry with the same key', () => {
     const [orderId] = await myOrderIds(as);
     expect(orderId).toBeDefined();
     // The relay performs the checkout the crashed request never got to.
-    expect((await eventually(() => readCart(g, cart.id, as), (c) => c!.lines.length === 0))!.lines).toEqual([]);
+    expect(
+      (await eventually(
+        () => readCart(g, cart.id, as),
+        (c) => c!.lines.length === 0,
+      ))!.lines,
+    ).toEqual([]);
 
     delete g.settings.sagaFailpoint;
     const retry = await orderMutation(g, 'placeOrder', input, as);
@@ -153,7 +158,10 @@ describe('without any request', () => {
     const order = await mutateOrder(g, 'placeOrder', { cartId: cart.id, shippingAddress: ADDRESS }, as);
     expect((await stockOf(g, v)).available).toBe(before.available - 4);
 
-    const expired = await eventually(() => readOrder(g, order.id, as), (o) => o!.status === 'EXPIRED');
+    const expired = await eventually(
+      () => readOrder(g, order.id, as),
+      (o) => o!.status === 'EXPIRED',
+    );
     expect(expired).toMatchObject({ status: 'EXPIRED', reservationExpiresAt: null });
     expect(await stockOf(g, v)).toEqual(before);
     const late = await mutateOrder(g, 'payOrder', { orderId: order.id, paymentToken: 'tok_visa' }, as);
@@ -173,7 +181,10 @@ describe('without any request', () => {
     expectCrash(await orderMutation(g, 'payOrder', { orderId: order.id, paymentToken: 'tok_visa', idempotencyKey: randomUUID() }, as));
     delete g.settings.sagaFailpoint;
 
-    const settled = await eventually(() => readOrder(g, order.id, as), (o) => o!.status !== 'PENDING_PAYMENT');
+    const settled = await eventually(
+      () => readOrder(g, order.id, as),
+      (o) => o!.status !== 'PENDING_PAYMENT',
+    );
     expect(settled!.status).toBe('PAID');
     expect(await stockOf(g, v)).toMatchObject({ onHand: before.onHand - 1, reserved: before.reserved });
   });
@@ -189,7 +200,12 @@ describe('without any request', () => {
     expectCrash(await orderMutation(g, 'payOrder', { orderId: order.id, paymentToken: 'tok_visa', idempotencyKey: randomUUID() }, as));
     delete g.settings.sagaFailpoint;
 
-    expect((await eventually(() => readOrder(g, order.id, as), (o) => o!.status === 'EXPIRED'))!.status).toBe('EXPIRED');
+    expect(
+      (await eventually(
+        () => readOrder(g, order.id, as),
+        (o) => o!.status === 'EXPIRED',
+      ))!.status,
+    ).toBe('EXPIRED');
     expect(await stockOf(g, v)).toEqual(before);
     const payments = await paymentsOf(g.order.deps.db, order.id);
     expect(payments.map((p) => [p.kind, p.status, p.amount]).sort()).toEqual([
@@ -212,7 +228,12 @@ describe('without any request', () => {
     // Restocked, refunded, but still PAID: the sweeper finishes it.
     expect(await stockOf(g, v)).toEqual(before);
 
-    expect((await eventually(() => readOrder(g, order.id, as), (o) => o!.status === 'CANCELLED'))!.status).toBe('CANCELLED');
+    expect(
+      (await eventually(
+        () => readOrder(g, order.id, as),
+        (o) => o!.status === 'CANCELLED',
+      ))!.status,
+    ).toBe('CANCELLED');
     expect((await orderMutation(g, 'cancelOrder', cancel, as)).result).toMatchObject({ __typename: 'Order', id: order.id, status: 'CANCELLED' });
     expect(await stockOf(g, v)).toEqual(before);
     const refunds = (await paymentsOf(g.order.deps.db, order.id)).filter((p) => p.kind === 'REFUND');
@@ -231,7 +252,12 @@ describe('without any request', () => {
     delete g.settings.sagaFailpoint;
     expect((await stockOf(g, v)).reserved).toBe(before.reserved + 2);
 
-    expect(await eventually(() => stockOf(g, v), (s) => s.reserved === before.reserved)).toEqual(before);
+    expect(
+      await eventually(
+        () => stockOf(g, v),
+        (s) => s.reserved === before.reserved,
+      ),
+    ).toEqual(before);
     expect(await myOrderIds(as)).toEqual([]);
     expect((await readCart(g, cart.id, as))!.lines).toHaveLength(1);
   });

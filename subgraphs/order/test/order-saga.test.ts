@@ -180,7 +180,9 @@ describe('payOrder and cancelOrder', () => {
     expect(paid.result).toMatchObject({ __typename: 'Order', id: order.id, status: 'PAID', reservationExpiresAt: null, cost: order.cost });
     expect(await stockOf(g, v)).toMatchObject({ onHand: stock.onHand - 2, reserved: stock.reserved - 2 });
     // The same key replays; another key finds it paid.
-    expect((await orderMutation(g, 'payOrder', { orderId: order.id, paymentToken: 'tok_visa', idempotencyKey: key }, as)).result).toEqual(paid.result);
+    expect((await orderMutation(g, 'payOrder', { orderId: order.id, paymentToken: 'tok_visa', idempotencyKey: key }, as)).result).toEqual(
+      paid.result,
+    );
     const again = await mutateOrder(g, 'payOrder', { orderId: order.id, paymentToken: 'tok_visa' }, as);
     expect(again).toMatchObject({ __typename: 'InvalidStateError', code: 'INVALID_STATE', retryable: false });
     const charges = (await paymentsOf(g.order.deps.db, order.id)).filter((p) => p.kind === 'CHARGE');
@@ -191,9 +193,13 @@ describe('payOrder and cancelOrder', () => {
   it('does not let anyone else pay for or cancel my order', async () => {
     const { order } = await placed('mine');
     const stranger = user('stranger');
-    expect(await mutateOrder(g, 'payOrder', { orderId: order.id, paymentToken: 'tok_visa' }, stranger)).toMatchObject({ __typename: 'NotFoundError' });
+    expect(await mutateOrder(g, 'payOrder', { orderId: order.id, paymentToken: 'tok_visa' }, stranger)).toMatchObject({
+      __typename: 'NotFoundError',
+    });
     expect(await mutateOrder(g, 'cancelOrder', { orderId: order.id }, stranger)).toMatchObject({ __typename: 'NotFoundError' });
-    expect(await mutateOrder(g, 'payOrder', { orderId: order.id, paymentToken: 'tok_visa' }, {})).toMatchObject({ __typename: 'UnauthenticatedError' });
+    expect(await mutateOrder(g, 'payOrder', { orderId: order.id, paymentToken: 'tok_visa' }, {})).toMatchObject({
+      __typename: 'UnauthenticatedError',
+    });
   });
 
   it('cancels an unpaid order and releases its stock', async () => {

@@ -25,7 +25,11 @@ class RedisCache implements Cache {
   private readonly redis: Redis;
   private lastWarn = 0;
 
-  constructor(url: string, private readonly prefix: string, private readonly logger?: Logger) {
+  constructor(
+    url: string,
+    private readonly prefix: string,
+    private readonly logger?: Logger,
+  ) {
     // No offline queue and one quick retry: a request must not wait on a Redis that is down.
     this.redis = new Redis(url, { lazyConnect: false, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 500 });
     this.redis.on('error', (err) => this.warn(err));

@@ -19,10 +19,7 @@ export function parseEnv<T extends z.ZodRawShape>(shape: T, source: NodeJS.Proce
 
 const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
 export const optionalUrl = z.preprocess(emptyAsUndefined, z.string().url().optional());
-export const booleanFlag = z.preprocess(
-  (v) => (v === undefined || v === '' ? undefined : v === 'true' || v === '1'),
-  z.boolean().optional(),
-);
+export const booleanFlag = z.preprocess((v) => (v === undefined || v === '' ? undefined : v === 'true' || v === '1'), z.boolean().optional());
 
 export { SUBGRAPH_NAMES, type SubgraphName } from './subgraph-names.ts';
 export const SUBGRAPH_PORTS: Record<SubgraphName, number> = {
@@ -109,7 +106,10 @@ export const platformEnvShape = {
   /** The local spool (without AMQP_URL); default `<DATA_DIR>/events`. */
   EVENTS_DIR: z.string().optional(),
   /** Prefix of exchanges, queues and spool folders. */
-  EVENTS_PREFIX: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/).default('ecom'),
+  EVENTS_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]*$/)
+    .default('ecom'),
   EVENT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   EVENT_RETRY_BASE_MS: z.coerce.number().int().min(1).default(500),
   EVENT_RETRY_MAX_MS: z.coerce.number().int().min(1).default(30_000),
@@ -146,7 +146,8 @@ export const MIN_PRODUCTION_SECRET_LENGTH = 32;
 export function productionSecretProblem(name: string, value: string | undefined, devDefault: string): string | undefined {
   if (!value) return `  ${name}: required in production`;
   if (value === devDefault || value.startsWith('dev-only-')) return `  ${name}: the documented development default is refused in production`;
-  if (Buffer.byteLength(value) < MIN_PRODUCTION_SECRET_LENGTH) return `  ${name}: at least ${MIN_PRODUCTION_SECRET_LENGTH} random bytes in production`;
+  if (Buffer.byteLength(value) < MIN_PRODUCTION_SECRET_LENGTH)
+    return `  ${name}: at least ${MIN_PRODUCTION_SECRET_LENGTH} random bytes in production`;
   return undefined;
 }
 
@@ -173,7 +174,10 @@ export const telemetryEnvShape = {
   OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: emptyAsUndefinedEnum(OTLP_PROTOCOLS),
   OTEL_TRACES_EXPORTER: z.preprocess(
     emptyAsUndefined,
-    z.string().regex(/^\s*(otlp|zipkin|console|none)(\s*,\s*(otlp|zipkin|console|none))*\s*$/, 'expected otlp, zipkin, console or none').optional(),
+    z
+      .string()
+      .regex(/^\s*(otlp|zipkin|console|none)(\s*,\s*(otlp|zipkin|console|none))*\s*$/, 'expected otlp, zipkin, console or none')
+      .optional(),
   ),
   OTEL_TRACES_SAMPLER: emptyAsUndefinedEnum([
     'always_on',

@@ -28,11 +28,7 @@ export type DomainErrorResult<T extends DomainErrorType = DomainErrorType, X ext
 } & X;
 
 /** An expected business outcome, returned as a member of a mutation's result union. */
-export function domainError<T extends DomainErrorType, X extends object = object>(
-  type: T,
-  message: string,
-  extra?: X,
-): DomainErrorResult<T, X> {
+export function domainError<T extends DomainErrorType, X extends object = object>(type: T, message: string, extra?: X): DomainErrorResult<T, X> {
   const { code, retryable } = DOMAIN_ERRORS[type];
   return { __typename: type, code, message, retryable, ...(extra as X) };
 }
@@ -58,7 +54,9 @@ export const FAULTS = {
   TIMEOUT: {
     retryable: true,
     message: ({ service, field }: FaultSubject) =>
-      field ? `${field} could not be loaded from ${service} in time. Retry shortly.` : `The ${service ?? 'request'} service did not answer in time. Retry shortly.`,
+      field
+        ? `${field} could not be loaded from ${service} in time. Retry shortly.`
+        : `The ${service ?? 'request'} service did not answer in time. Retry shortly.`,
   },
   SERVICE_UNAVAILABLE: {
     retryable: true,

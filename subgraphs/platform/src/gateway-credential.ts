@@ -53,7 +53,10 @@ export function verifySignature(secret: string, headers: IncomingHttpHeaders, bo
   const fields: SignedFields = {
     requestId: one(headers, HEADERS.requestId),
     userId: one(headers, HEADERS.userId) || null,
-    roles: one(headers, HEADERS.roles).split(',').map((r) => r.trim()).filter(Boolean),
+    roles: one(headers, HEADERS.roles)
+      .split(',')
+      .map((r) => r.trim())
+      .filter(Boolean),
     deadlineMs: one(headers, HEADERS.deadline),
     body,
   };

@@ -98,10 +98,7 @@ const replayed = <T>(response: T): T => {
 const reused = () => {
   idempotencyOutcomes.inc({ outcome: 'conflict' });
   spanEvent('idempotency.conflict');
-  return domainError(
-    'IdempotencyKeyReusedError',
-    'This idempotency key was already used for a different request. Use a new key for a new request.',
-  );
+  return domainError('IdempotencyKeyReusedError', 'This idempotency key was already used for a different request. Use a new key for a new request.');
 };
 const inProgress = () => {
   spanEvent('idempotency.in_progress');
@@ -147,7 +144,10 @@ export async function runInTransaction<T extends Stored>(
   const scope = scopeOf(request);
   const fingerprint = fingerprintOf(request.input);
 
-  const [existing] = await db.select().from(table).where(and(eq(table.scope, scope), eq(table.key, request.key)));
+  const [existing] = await db
+    .select()
+    .from(table)
+    .where(and(eq(table.scope, scope), eq(table.key, request.key)));
   if (existing?.status === 'done') return replay<T>(existing, fingerprint);
 
   try {
@@ -167,7 +167,10 @@ export async function runInTransaction<T extends Stored>(
         .returning({ key: table.key });
       if (claimed.length === 0) {
         // The first execution committed while we waited on its row.
-        const [row] = await tx.select().from(table).where(and(eq(table.scope, scope), eq(table.key, request.key)));
+        const [row] = await tx
+          .select()
+          .from(table)
+          .where(and(eq(table.scope, scope), eq(table.key, request.key)));
         if (!row || row.status !== 'done') throw new Rollback(inProgress());
         throw new Rollback(replay<T>(row, fingerprint));
       }
@@ -263,7 +266,10 @@ export async function runWithLease<T extends Stored>(
     result = await execute(lease);
   } catch (err) {
     // A fault: free the key at once so the client's retry runs instead of waiting out the lease.
-    await db.update(table).set({ leaseUntil: new Date(0) }).where(and(where, eq(table.claimToken, token), eq(table.status, 'in_progress')));
+    await db
+      .update(table)
+      .set({ leaseUntil: new Date(0) })
+      .where(and(where, eq(table.claimToken, token), eq(table.status, 'in_progress')));
     throw err;
   }
   if (result.__typename === 'ValidationError') {
@@ -287,11 +293,7 @@ export const SWEEP_BATCH_ROWS = 1_000;
 export async function sweepIdempotencyKeys(db: AnyDb, table: IdempotencyTable, now = new Date(), batchRows = SWEEP_BATCH_ROWS): Promise<number> {
   let total = 0;
   for (;;) {
-    const batch = db
-      .select({ scope: table.scope, key: table.key })
-      .from(table)
-      .where(lt(table.expiresAt, now))
-      .limit(batchRows);
+    const batch = db.select({ scope: table.scope, key: table.key }).from(table).where(lt(table.expiresAt, now)).limit(batchRows);
     const deleted = await db
       .delete(table)
       .where(sql`(${table.scope}, ${table.key}) in ${batch}`)
@@ -302,12 +304,7 @@ export async function sweepIdempotencyKeys(db: AnyDb, table: IdempotencyTable, n
 }
 
 /** The sweep on the platform's periodic runner: one run at a time, failures logged, stop() waits for a run. */
-export function startIdempotencySweeper(
-  db: AnyDb,
-  table: IdempotencyTable,
-  logger: Logger,
-  intervalMs = 10 * 60_000,
-): { stop(): Promise<void> } {
+export function startIdempotencySweeper(db: AnyDb, table: IdempotencyTable, logger: Logger, intervalMs = 10 * 60_000): { stop(): Promise<void> } {
   return every(intervalMs, 'idempotency sweep', logger, async () => {
     const swept = await sweepIdempotencyKeys(db, table);
     if (swept > 0) logger.info({ swept }, 'idempotency sweep deleted expired keys');

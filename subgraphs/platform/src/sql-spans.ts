@@ -37,12 +37,17 @@ export function traceSqlStatements(): void {
   proto.queryWithCache = function (this: unknown, queryString, params, query) {
     const operation = operationOf(queryString);
     const target = targetOf(queryString);
-    return traced(target ? `${operation} ${target}` : operation, () => original.call(this, queryString, params, query), {
-      'db.system': 'postgresql',
-      'db.operation': operation,
-      'db.statement': queryString.length > MAX_STATEMENT_CHARS ? `${queryString.slice(0, MAX_STATEMENT_CHARS)}…` : queryString,
-      ...(target ? { 'db.sql.table': target } : {}),
-    }, SpanKind.CLIENT);
+    return traced(
+      target ? `${operation} ${target}` : operation,
+      () => original.call(this, queryString, params, query),
+      {
+        'db.system': 'postgresql',
+        'db.operation': operation,
+        'db.statement': queryString.length > MAX_STATEMENT_CHARS ? `${queryString.slice(0, MAX_STATEMENT_CHARS)}…` : queryString,
+        ...(target ? { 'db.sql.table': target } : {}),
+      },
+      SpanKind.CLIENT,
+    );
   };
   proto[PATCHED] = true;
 }

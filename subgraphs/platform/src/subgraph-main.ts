@@ -1,5 +1,16 @@
 import { join, resolve } from 'node:path';
-import { faultsFrom, fieldBudgetsFrom, gatewaySecretFrom, listenPortOf, parseEnv, platformEnvShape, REPO_ROOT, subgraphUrlsFrom, telemetryFrom, metricsPortOf } from './env.ts';
+import {
+  faultsFrom,
+  fieldBudgetsFrom,
+  gatewaySecretFrom,
+  listenPortOf,
+  parseEnv,
+  platformEnvShape,
+  REPO_ROOT,
+  subgraphUrlsFrom,
+  telemetryFrom,
+  metricsPortOf,
+} from './env.ts';
 import { eventsConfigFrom } from './events/events-config.ts';
 import { createLogger } from './logger.ts';
 import { startMetricsServer } from './metrics.ts';

@@ -64,7 +64,12 @@ export async function startSubgraph<TContext extends RequestContext>(
     // NODE_ENV is not test) would stop the server under it and re-raise the signal, killing the
     // process with 143 before the database pool is closed.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), operationSpan<TContext>(), logSubgraphRequests<TContext>(options.name), ...(options.plugins ?? [])],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      operationSpan<TContext>(),
+      logSubgraphRequests<TContext>(options.name),
+      ...(options.plugins ?? []),
+    ],
     includeStacktraceInErrorResponses: false,
     formatError: maskError(options.logger),
   });

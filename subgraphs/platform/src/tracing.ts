@@ -41,7 +41,12 @@ function withService(attributes: Attributes): Attributes {
  * With nothing recording above it (telemetry off, no endpoint, not sampled, or outside any request:
  * seeding, sweepers) no span is made at all, so the cost is one context lookup.
  */
-export function traced<T>(name: string, run: (span: Span) => Promise<T>, attributes: Attributes = {}, kind: SpanKind = SpanKind.INTERNAL): Promise<T> {
+export function traced<T>(
+  name: string,
+  run: (span: Span) => Promise<T>,
+  attributes: Attributes = {},
+  kind: SpanKind = SpanKind.INTERNAL,
+): Promise<T> {
   if (!trace.getActiveSpan()?.isRecording()) return run(NOT_RECORDING);
   return tracer.startActiveSpan(name, { kind, attributes: withService(attributes) }, async (span) => {
     try {

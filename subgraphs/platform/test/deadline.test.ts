@@ -14,7 +14,11 @@ const never = () => new Promise<{ id: string }[]>(() => {});
 
 describe('deadline-aware loaders', () => {
   it('settle every pending key with a typed TIMEOUT error when the batch misses its budget', async () => {
-    const loader = rowLoader((_keys: readonly string[]) => never(), (r) => r.id, { deadline: options() });
+    const loader = rowLoader(
+      (_keys: readonly string[]) => never(),
+      (r) => r.id,
+      { deadline: options() },
+    );
     const results = await Promise.allSettled(['a', 'b', 'c'].map((k) => loader.load(k)));
     for (const r of results) {
       expect(r.status).toBe('rejected');
@@ -51,12 +55,20 @@ describe('deadline-aware loaders', () => {
 
   it('apply an injected per-field delay (fault injection) so only that field times out', async () => {
     const budgets = { ...DEFAULT_FIELD_BUDGETS, defaultMs: 50, injectedDelayMs: { 'Variant.compareAtPrice': 500 } };
-    const slow = rowLoader(async (keys: readonly string[]) => keys.map((id) => ({ id })), (r) => r.id, {
-      deadline: options({ field: 'Variant.compareAtPrice', budgets }),
-    });
-    const fast = rowLoader(async (keys: readonly string[]) => keys.map((id) => ({ id })), (r) => r.id, {
-      deadline: options({ field: 'Variant.price', budgets }),
-    });
+    const slow = rowLoader(
+      async (keys: readonly string[]) => keys.map((id) => ({ id })),
+      (r) => r.id,
+      {
+        deadline: options({ field: 'Variant.compareAtPrice', budgets }),
+      },
+    );
+    const fast = rowLoader(
+      async (keys: readonly string[]) => keys.map((id) => ({ id })),
+      (r) => r.id,
+      {
+        deadline: options({ field: 'Variant.price', budgets }),
+      },
+    );
     await expect(slow.load('x')).rejects.toMatchObject({ extensions: { code: 'TIMEOUT' } });
     await expect(fast.load('x')).resolves.toEqual({ id: 'x' });
   });

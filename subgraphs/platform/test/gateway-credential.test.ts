@@ -16,7 +16,14 @@ describe('gateway credential', () => {
     for (const timestamp of ['NaN', 'soon', '1e13', '', ' 1', '-5']) {
       const headers = { ...signHeaders(SECRET, fields, Date.now()) };
       // Signed with the right key over the odd timestamp: the check must not depend on the signer being sane.
-      const payload = [timestamp, fields.requestId, fields.userId, '', fields.deadlineMs, createHash('sha256').update(fields.body).digest('hex')].join('\n');
+      const payload = [
+        timestamp,
+        fields.requestId,
+        fields.userId,
+        '',
+        fields.deadlineMs,
+        createHash('sha256').update(fields.body).digest('hex'),
+      ].join('\n');
       headers[TIMESTAMP_HEADER] = timestamp;
       headers[SIGNATURE_HEADER] = createHmac('sha256', SECRET).update(payload).digest('base64url');
       expect(verifySignature(SECRET, headers, fields.body), timestamp).toBe(false);

@@ -7,7 +7,14 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db.ts';
 import { testEnv } from '../src/env.ts';
-import { fingerprintOf, idempotencyKeysTable, runInTransaction, runWithLease, startIdempotencySweeper, sweepIdempotencyKeys } from '../src/idempotency.ts';
+import {
+  fingerprintOf,
+  idempotencyKeysTable,
+  runInTransaction,
+  runWithLease,
+  startIdempotencySweeper,
+  sweepIdempotencyKeys,
+} from '../src/idempotency.ts';
 import { createLogger } from '../src/logger.ts';
 import { createTestDatabase } from '../src/test-database.ts';
 
@@ -157,10 +164,16 @@ describe('runWithLease', () => {
       return { __typename: 'Order', id: 'o' };
     });
     await new Promise((r) => setTimeout(r, 50));
-    const dup = await runWithLease(db, table, request('L3'), async () => {
-      runs += 1;
-      return { __typename: 'Order', id: 'o2' };
-    }, { waitMs: 100 });
+    const dup = await runWithLease(
+      db,
+      table,
+      request('L3'),
+      async () => {
+        runs += 1;
+        return { __typename: 'Order', id: 'o2' };
+      },
+      { waitMs: 100 },
+    );
     expect(dup).toMatchObject({ __typename: 'IdempotencyInProgressError', retryable: true });
     expect(await slow).toEqual({ __typename: 'Order', id: 'o' });
     expect(runs).toBe(1);

@@ -64,7 +64,10 @@ describe('SQL spans', () => {
       traced('request', async () => {
         await db.insert(things).values({ id: 2, secret: 'hunter2' }).onConflictDoNothing();
         await db.transaction(async (tx) => {
-          await tx.update(things).set({ secret: 'swordfish' }).where(sql`${things.id} = ${2}`);
+          await tx
+            .update(things)
+            .set({ secret: 'swordfish' })
+            .where(sql`${things.id} = ${2}`);
           await tx.select().from(things);
         });
       }),

@@ -13,7 +13,11 @@ describe('telemetry settings', () => {
 
   it('refuses a bad value at start, naming every problem', () => {
     expect(() =>
-      telemetryFrom('gateway', { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/xml', OTEL_TRACES_SAMPLER: 'sometimes', OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' }),
+      telemetryFrom('gateway', {
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/xml',
+        OTEL_TRACES_SAMPLER: 'sometimes',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url',
+      }),
     ).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT[\s\S]*OTEL_EXPORTER_OTLP_PROTOCOL[\s\S]*OTEL_TRACES_SAMPLER/);
   });
 });

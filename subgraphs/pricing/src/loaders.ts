@@ -9,8 +9,16 @@ import { currentPricesOfVariants, priceRangesOfProducts, type PricingDb } from '
 export function createLoaders(db: PricingDb, deadlineFor: (field: string) => DeadlineOptions) {
   return {
     /** Shared by Variant.price and Variant.compareAtPrice, so both cost one statement together. */
-    currentPrice: rowLoader((ids) => currentPricesOfVariants(db, ids), (r) => r.variantId, { deadline: deadlineFor('Variant.price') }),
-    priceRange: rowLoader((ids) => priceRangesOfProducts(db, ids), (r) => r.productId, { deadline: deadlineFor('Product.priceRange') }),
+    currentPrice: rowLoader(
+      (ids) => currentPricesOfVariants(db, ids),
+      (r) => r.variantId,
+      { deadline: deadlineFor('Variant.price') },
+    ),
+    priceRange: rowLoader(
+      (ids) => priceRangesOfProducts(db, ids),
+      (r) => r.productId,
+      { deadline: deadlineFor('Product.priceRange') },
+    ),
   };
 }
 

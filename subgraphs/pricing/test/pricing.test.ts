@@ -15,8 +15,30 @@ const pad = (n: number) => String(n).padStart(3, '0');
 const ENTITIES = /* GraphQL */ `
   query ($r: [_Any!]!) {
     _entities(representations: $r) {
-      ... on Product { id priceRange { min { amount currency } max { amount currency } } }
-      ... on Variant { id price { amount currency } compareAtPrice { amount currency } }
+      ... on Product {
+        id
+        priceRange {
+          min {
+            amount
+            currency
+          }
+          max {
+            amount
+            currency
+          }
+        }
+      }
+      ... on Variant {
+        id
+        price {
+          amount
+          currency
+        }
+        compareAtPrice {
+          amount
+          currency
+        }
+      }
     }
   }
 `;
@@ -73,7 +95,11 @@ describe('entity prices', () => {
 
   it('costs the same statements for 12 and 96 products with their variants', async () => {
     const count = async (n: number) => {
-      const reps = Array.from({ length: n }, (_, i) => [product(`prod-${pad(i + 1)}`), variant(`var-${pad(i + 1)}-1`), variant(`var-${pad(i + 1)}-2`)]).flat();
+      const reps = Array.from({ length: n }, (_, i) => [
+        product(`prod-${pad(i + 1)}`),
+        variant(`var-${pad(i + 1)}-1`),
+        variant(`var-${pad(i + 1)}-2`),
+      ]).flat();
       const before = sg.dbHandle.statementCount();
       const result = await entities(reps);
       expect(result).toHaveLength(n * 3);
@@ -91,8 +117,31 @@ describe('entity prices', () => {
 const QUOTE = /* GraphQL */ `
   query ($lines: [QuoteLineInput!]!) {
     priceQuote(lines: $lines) {
-      lines { variantId shopId quantity unitPrice { amount currency } lineTotal { amount currency } }
-      shopGroups { shopId variantIds subtotal { amount currency } shipping { amount currency } }
+      lines {
+        variantId
+        shopId
+        quantity
+        unitPrice {
+          amount
+          currency
+        }
+        lineTotal {
+          amount
+          currency
+        }
+      }
+      shopGroups {
+        shopId
+        variantIds
+        subtotal {
+          amount
+          currency
+        }
+        shipping {
+          amount
+          currency
+        }
+      }
       missingVariantIds
     }
   }
@@ -168,18 +217,33 @@ describe('priceQuote', () => {
   });
 
   it.each([0, 1000, -1])('rejects quantity %i with INVALID_INPUT', async (quantity) => {
-    const res = await sg.call(QUOTE, { lines: [{ variantId: 'var-001-1', quantity: 1 }, { variantId: 'var-002-1', quantity }] });
+    const res = await sg.call(QUOTE, {
+      lines: [
+        { variantId: 'var-001-1', quantity: 1 },
+        { variantId: 'var-002-1', quantity },
+      ],
+    });
     expect(res.data).toBeNull();
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_INPUT', field: 'lines[1].quantity', retryable: false });
   });
 
   it('accepts the quantity bounds 1 and 999', async () => {
-    const res = await sg.call<Quote>(QUOTE, { lines: [{ variantId: 'var-001-1', quantity: 1 }, { variantId: 'var-002-1', quantity: 999 }] });
+    const res = await sg.call<Quote>(QUOTE, {
+      lines: [
+        { variantId: 'var-001-1', quantity: 1 },
+        { variantId: 'var-002-1', quantity: 999 },
+      ],
+    });
     expect(res.data!.priceQuote.lines.map((l) => l.lineTotal)).toEqual([cny(19900), cny(4990 * 999)]);
   });
 
   it('rejects a variant listed twice with INVALID_INPUT', async () => {
-    const res = await sg.call(QUOTE, { lines: [{ variantId: 'var-001-1', quantity: 1 }, { variantId: 'var-001-1', quantity: 2 }] });
+    const res = await sg.call(QUOTE, {
+      lines: [
+        { variantId: 'var-001-1', quantity: 1 },
+        { variantId: 'var-001-1', quantity: 2 },
+      ],
+    });
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_INPUT', field: 'lines[1].variantId' });
     expect(res.errors?.[0]?.message).toMatch(/more than once/);
   });

@@ -12,8 +12,28 @@ const LISTING = /* GraphQL */ `
   query ($filter: ProductFilter, $sort: ProductSort, $first: Int!, $after: String) {
     products(filter: $filter, sort: $sort, first: $first, after: $after) {
       totalCount
-      pageInfo { hasNextPage endCursor }
-      edges { cursor node { id title shop { id name } category { id } variants { id sku } } }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        cursor
+        node {
+          id
+          title
+          shop {
+            id
+            name
+          }
+          category {
+            id
+          }
+          variants {
+            id
+            sku
+          }
+        }
+      }
     }
   }
 `;

@@ -131,7 +131,9 @@ describe('product unitsSold from order events', () => {
     // The fix: the catalogue learns the variant. Then the operator's replay delivers it again.
     const owner = variants[5]!;
     const ownerBefore = await unitsSold(product, owner.productId);
-    await product.deps.db.insert(schema.variants).values({ id: newVariant, productId: owner.productId, sku: `sku-${newVariant}`, title: 'new', position: 99 });
+    await product.deps.db
+      .insert(schema.variants)
+      .values({ id: newVariant, productId: owner.productId, sku: `sku-${newVariant}`, title: 'new', position: 99 });
     expect(await replayDeadLetters(config(), 'product')).toBe(1);
     await eventually('the replayed event', async () => (await unitsSold(product, owner.productId)) === ownerBefore + 5);
     expect(await listDeadLetters(config(), 'product')).toEqual([]);

@@ -78,7 +78,12 @@ export function CartProvider({ children }: { children: ReactNode }) {
 
   /** One cart mutation for one user action: a typed outcome becomes the cart or a message. */
   const change = useCallback(
-    async <TData, TVariables>(document: TypedDocumentNode<TData, TVariables>, field: keyof TData, variables: (key: string, cart: CartFieldsFragment | undefined) => TVariables, key = new ActionKey()): Promise<boolean> => {
+    async <TData, TVariables>(
+      document: TypedDocumentNode<TData, TVariables>,
+      field: keyof TData,
+      variables: (key: string, cart: CartFieldsFragment | undefined) => TVariables,
+      key = new ActionKey(),
+    ): Promise<boolean> => {
       const answer = await runAction(document, field, key, (k) => variables(k, cartRef.current));
       if (answer.kind === 'failed') {
         setNotice({ tone: 'error', text: faultMessage(answer.errors), requestId: answer.requestId });
@@ -118,7 +123,11 @@ export function CartProvider({ children }: { children: ReactNode }) {
       notice,
       busy,
       add: (variantId, quantity) =>
-        serial(() => change(AddToCartDocument, 'addToCart', (idempotencyKey, current) => ({ input: { cartId: current?.id, variantId, quantity, idempotencyKey } }))),
+        serial(() =>
+          change(AddToCartDocument, 'addToCart', (idempotencyKey, current) => ({
+            input: { cartId: current?.id, variantId, quantity, idempotencyKey },
+          })),
+        ),
       updateLine: (lineId, quantity) =>
         serial(async () => {
           await change(UpdateCartLineDocument, 'updateCartLine', (idempotencyKey, current) => ({

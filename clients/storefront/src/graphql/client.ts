@@ -60,7 +60,12 @@ export async function execute<TData, TVariables>(document: TypedDocumentNode<TDa
   try {
     body = (await response.json()) as typeof body;
   } catch {
-    return { kind: 'failed', status: response.status, requestId, errors: [{ message: 'not JSON', extensions: { code: 'INTERNAL', retryable: true } }] };
+    return {
+      kind: 'failed',
+      status: response.status,
+      requestId,
+      errors: [{ message: 'not JSON', extensions: { code: 'INTERNAL', retryable: true } }],
+    };
   }
   if (body.data === undefined || body.data === null) return { kind: 'failed', status: response.status, requestId, errors: body.errors ?? [] };
   return { kind: 'data', data: body.data, errors: body.errors ?? [], requestId };

@@ -5,7 +5,7 @@ import { execute, type Answer } from './client.ts';
 const RETRIES = 3;
 const BACKOFF_MS = 400;
 
-const isInProgress = <T,>(answer: Answer<T>, field: keyof T) =>
+const isInProgress = <T>(answer: Answer<T>, field: keyof T) =>
   answer.kind === 'data' && (answer.data[field] as { __typename?: string } | null)?.__typename === 'IdempotencyInProgressError';
 
 /**

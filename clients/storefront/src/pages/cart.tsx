@@ -35,42 +35,54 @@ export function CartPage() {
           </button>
         </p>
       )}
-      {(current.shopGroups ?? [{ shop: { id: 'all', name: 'Items' }, lineIds: current.lines.map((l) => l.id), subtotal: null, shipping: null }]).map((group) => (
-        <div key={group.shop.id} className="shop-group" data-testid="shop-group">
-          <h2>{group.shop.name}</h2>
-          <ul className="lines">
-            {group.lineIds.map((id) => {
-              const line = lineById.get(id);
-              if (!line) return null;
-              return (
-                <li key={id} className="line" data-testid="cart-line">
-                  <span className="line-title">
-                    {line.variant.product.title} · {line.variant.title}
-                  </span>
-                  <Price min={line.variant.price} onRetry={() => void cart.refresh()} />
-                  <Stock stock={line.variant.stock} />
-                  <span className="qty">
-                    <button type="button" aria-label="One fewer" disabled={cart.busy || line.quantity <= 1} onClick={() => void cart.updateLine(line.id, line.quantity - 1)}>
-                      −
+      {(current.shopGroups ?? [{ shop: { id: 'all', name: 'Items' }, lineIds: current.lines.map((l) => l.id), subtotal: null, shipping: null }]).map(
+        (group) => (
+          <div key={group.shop.id} className="shop-group" data-testid="shop-group">
+            <h2>{group.shop.name}</h2>
+            <ul className="lines">
+              {group.lineIds.map((id) => {
+                const line = lineById.get(id);
+                if (!line) return null;
+                return (
+                  <li key={id} className="line" data-testid="cart-line">
+                    <span className="line-title">
+                      {line.variant.product.title} · {line.variant.title}
+                    </span>
+                    <Price min={line.variant.price} onRetry={() => void cart.refresh()} />
+                    <Stock stock={line.variant.stock} />
+                    <span className="qty">
+                      <button
+                        type="button"
+                        aria-label="One fewer"
+                        disabled={cart.busy || line.quantity <= 1}
+                        onClick={() => void cart.updateLine(line.id, line.quantity - 1)}
+                      >
+                        −
+                      </button>
+                      <span data-testid="quantity">{line.quantity}</span>
+                      <button
+                        type="button"
+                        aria-label="One more"
+                        disabled={cart.busy || line.quantity >= 99}
+                        onClick={() => void cart.updateLine(line.id, line.quantity + 1)}
+                      >
+                        +
+                      </button>
+                    </span>
+                    <button type="button" className="link-button" disabled={cart.busy} onClick={() => void cart.removeLine(line.id)}>
+                      Remove
                     </button>
-                    <span data-testid="quantity">{line.quantity}</span>
-                    <button type="button" aria-label="One more" disabled={cart.busy || line.quantity >= 99} onClick={() => void cart.updateLine(line.id, line.quantity + 1)}>
-                      +
-                    </button>
-                  </span>
-                  <button type="button" className="link-button" disabled={cart.busy} onClick={() => void cart.removeLine(line.id)}>
-                    Remove
-                  </button>
-                </li>
-              );
-            })}
-          </ul>
-          <p className="group-cost">
-            {group.subtotal && <>Subtotal {formatMoney(group.subtotal)} · </>}
-            Shipping {group.shipping ? (group.shipping.amount === 0 ? 'free' : formatMoney(group.shipping)) : 'unavailable right now'}
-          </p>
-        </div>
-      ))}
+                  </li>
+                );
+              })}
+            </ul>
+            <p className="group-cost">
+              {group.subtotal && <>Subtotal {formatMoney(group.subtotal)} · </>}
+              Shipping {group.shipping ? (group.shipping.amount === 0 ? 'free' : formatMoney(group.shipping)) : 'unavailable right now'}
+            </p>
+          </div>
+        ),
+      )}
       <form
         className="coupon"
         onSubmit={(e) => {

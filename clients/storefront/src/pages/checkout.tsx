@@ -56,13 +56,24 @@ export function CheckoutPage() {
     const answer = await runAction(PlaceOrderDocument, 'placeOrder', key.current, (idempotencyKey) => ({
       input: {
         cartId: current!.id,
-        shippingAddress: { name: address.name!, line1: address.line1!, city: address.city!, postalCode: address.postalCode!, country: address.country! },
+        shippingAddress: {
+          name: address.name!,
+          line1: address.line1!,
+          city: address.city!,
+          postalCode: address.postalCode!,
+          country: address.country!,
+        },
         expectedTotal: total ? { amount: total.amount, currency: total.currency } : undefined,
         idempotencyKey,
       },
     }));
     setPlacing(false);
-    if (answer.kind === 'failed') return setNotice({ tone: 'error', text: `${faultMessage(answer.errors)} Your order was not placed twice: trying again is safe.`, requestId: answer.requestId });
+    if (answer.kind === 'failed')
+      return setNotice({
+        tone: 'error',
+        text: `${faultMessage(answer.errors)} Your order was not placed twice: trying again is safe.`,
+        requestId: answer.requestId,
+      });
     const result = answer.data.placeOrder;
     if (result.__typename === 'Order') {
       cart.forget();
@@ -71,7 +82,11 @@ export function CheckoutPage() {
     }
     if (result.__typename === 'PriceChangedError') {
       await cart.refresh();
-      return setNotice({ tone: 'error', text: `${domainMessage(result)} New total: ${formatMoney(result.actualTotal)}.`, requestId: answer.requestId });
+      return setNotice({
+        tone: 'error',
+        text: `${domainMessage(result)} New total: ${formatMoney(result.actualTotal)}.`,
+        requestId: answer.requestId,
+      });
     }
     if (result.__typename === 'InsufficientStockError') await cart.refresh();
     setNotice({ tone: 'error', text: domainMessage(result), requestId: answer.requestId });

@@ -126,7 +126,11 @@ export function ListingPage() {
             <button type="button" disabled={page === 1 || loading} onClick={() => setCursors(cursors.slice(0, -1))}>
               Previous
             </button>
-            <button type="button" disabled={!products.pageInfo.hasNextPage || loading} onClick={() => setCursors([...cursors, products.pageInfo.endCursor ?? undefined])}>
+            <button
+              type="button"
+              disabled={!products.pageInfo.hasNextPage || loading}
+              onClick={() => setCursors([...cursors, products.pageInfo.endCursor ?? undefined])}
+            >
               Next
             </button>
           </nav>

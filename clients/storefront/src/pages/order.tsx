@@ -37,9 +37,16 @@ export function OrderPage({ id }: { id: string }) {
   async function pay() {
     setBusy(true);
     // Another card is another action; the same card again after a lost answer is the same one.
-    const answer = await runAction(PayOrderDocument, 'payOrder', payKey.current, (idempotencyKey) => ({ input: { orderId: id, paymentToken: card, idempotencyKey } }));
+    const answer = await runAction(PayOrderDocument, 'payOrder', payKey.current, (idempotencyKey) => ({
+      input: { orderId: id, paymentToken: card, idempotencyKey },
+    }));
     setBusy(false);
-    if (answer.kind === 'failed') return setNotice({ tone: 'error', text: `${faultMessage(answer.errors)} You were not charged twice: trying again is safe.`, requestId: answer.requestId });
+    if (answer.kind === 'failed')
+      return setNotice({
+        tone: 'error',
+        text: `${faultMessage(answer.errors)} You were not charged twice: trying again is safe.`,
+        requestId: answer.requestId,
+      });
     const result = answer.data.payOrder;
     if (result.__typename === 'Order') {
       setOrder(result);
@@ -51,7 +58,9 @@ export function OrderPage({ id }: { id: string }) {
 
   async function cancel() {
     setBusy(true);
-    const answer = await runAction(CancelOrderDocument, 'cancelOrder', cancelKey.current, (idempotencyKey) => ({ input: { orderId: id, idempotencyKey } }));
+    const answer = await runAction(CancelOrderDocument, 'cancelOrder', cancelKey.current, (idempotencyKey) => ({
+      input: { orderId: id, idempotencyKey },
+    }));
     setBusy(false);
     if (answer.kind === 'failed') return setNotice({ tone: 'error', text: faultMessage(answer.errors), requestId: answer.requestId });
     const result = answer.data.cancelOrder;

@@ -16,7 +16,9 @@ export function OrdersPage() {
   useEffect(() => {
     if (!signedIn) return;
     void execute(MyOrdersDocument, { first: 20 }).then((answer) =>
-      answer.kind === 'failed' ? setNotice({ tone: 'error', text: faultMessage(answer.errors), requestId: answer.requestId }) : setOrders(answer.data.myOrders),
+      answer.kind === 'failed'
+        ? setNotice({ tone: 'error', text: faultMessage(answer.errors), requestId: answer.requestId })
+        : setOrders(answer.data.myOrders),
     );
   }, [signedIn]);
   if (!signedIn) {

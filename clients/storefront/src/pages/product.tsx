@@ -28,13 +28,20 @@ export function ProductPage({ id }: { id: string }) {
     setProduct(answer.data.product);
     setIssues(fieldIssues(answer.errors));
     setNotice(answer.errors.length > 0 ? { tone: 'info', text: 'Some details are unavailable right now.', requestId: answer.requestId } : undefined);
-    setVariantId((v) => v ?? answer.data.product?.variants.find((x) => x.stock?.status !== 'OUT_OF_STOCK')?.id ?? answer.data.product?.variants[0]?.id);
+    setVariantId(
+      (v) => v ?? answer.data.product?.variants.find((x) => x.stock?.status !== 'OUT_OF_STOCK')?.id ?? answer.data.product?.variants[0]?.id,
+    );
   }, [id]);
   useEffect(() => {
     void load();
   }, [load]);
 
-  if (product === null) return <p>We couldn't find that product. <a href={href({ page: 'listing' })}>Back to the shop</a></p>;
+  if (product === null)
+    return (
+      <p>
+        We couldn't find that product. <a href={href({ page: 'listing' })}>Back to the shop</a>
+      </p>
+    );
   if (product === undefined) return <Notice notice={notice ?? { tone: 'info', text: 'Loading…' }} />;
   const variant = product.variants.find((v) => v.id === variantId);
   const soldOut = variant?.stock?.status === 'OUT_OF_STOCK';
@@ -71,13 +78,23 @@ export function ProductPage({ id }: { id: string }) {
             <label key={v.id} className="variant">
               <input type="radio" name="variant" value={v.id} checked={v.id === variantId} onChange={() => setVariantId(v.id)} />
               {v.title} · <Price min={v.price} issue={issues.get('price')} onRetry={() => void load()} />
-              {v.compareAtPrice && v.price && v.compareAtPrice.amount > v.price.amount && <s className="compare">{formatMoney(v.compareAtPrice)}</s>} ·{' '}
-              <Stock stock={v.stock} />
+              {v.compareAtPrice && v.price && v.compareAtPrice.amount > v.price.amount && (
+                <s className="compare">{formatMoney(v.compareAtPrice)}</s>
+              )}{' '}
+              · <Stock stock={v.stock} />
             </label>
           ))}
         </fieldset>
         <label>
-          Quantity <input type="number" name="quantity" min={1} max={99} value={quantity} onChange={(e) => setQuantity(Math.max(1, Math.min(99, Number(e.target.value) || 1)))} />
+          Quantity{' '}
+          <input
+            type="number"
+            name="quantity"
+            min={1}
+            max={99}
+            value={quantity}
+            onChange={(e) => setQuantity(Math.max(1, Math.min(99, Number(e.target.value) || 1)))}
+          />
         </label>
         <button type="button" className="primary" disabled={!variant || soldOut} onClick={() => void add()}>
           {soldOut ? 'Out of stock' : 'Add to cart'}

@@ -7,7 +7,11 @@ export type CartDb = Db;
 
 const touched = { version: sql`${carts.version} + 1`, updatedAt: sql`now()` };
 
-export const cartsByIds = (db: CartDb, ids: readonly string[]) => db.select().from(carts).where(inArray(carts.id, [...ids]));
+export const cartsByIds = (db: CartDb, ids: readonly string[]) =>
+  db
+    .select()
+    .from(carts)
+    .where(inArray(carts.id, [...ids]));
 
 export const linesByCartIds = (db: CartDb, ids: readonly string[]) =>
   db

@@ -28,7 +28,9 @@ export const carts = cart.table(
   },
   (t) => [
     // One open cart per user: "my cart" is never ambiguous, and concurrent first adds converge on it.
-    uniqueIndex('carts_one_open_per_user').on(t.ownerUserId).where(sql`${t.status} = 'OPEN' and ${t.ownerUserId} is not null`),
+    uniqueIndex('carts_one_open_per_user')
+      .on(t.ownerUserId)
+      .where(sql`${t.status} = 'OPEN' and ${t.ownerUserId} is not null`),
     check('carts_status_known', sql`${t.status} in ('OPEN', 'MERGED')`),
     check('carts_version_non_negative', sql`${t.version} >= 0`),
   ],

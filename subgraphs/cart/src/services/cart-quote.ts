@@ -63,7 +63,14 @@ const money = (amount: number, currency: string): Money => ({ amount, currency }
 
 export function emptyQuote(currency = DEFAULT_CURRENCY): CartQuote {
   const zero = money(0, currency);
-  return { lines: [], unpricedLineIds: [], shopGroups: [], appliedPromotions: [], cost: { subtotal: zero, discount: zero, shipping: zero, total: zero }, coupon: null };
+  return {
+    lines: [],
+    unpricedLineIds: [],
+    shopGroups: [],
+    appliedPromotions: [],
+    cost: { subtotal: zero, discount: zero, shipping: zero, total: zero },
+    coupon: null,
+  };
 }
 
 export async function priceLines(subgraphs: SubgraphClient, caller: QuoteCaller, lines: readonly CartSnapshotLine[]): Promise<PriceQuote> {
@@ -102,7 +109,14 @@ export async function quoteCart(subgraphs: SubgraphClient, caller: QuoteCaller, 
   for (const q of priced.lines) {
     const line = lineOfVariant.get(q.variantId);
     if (!line || missing.has(q.variantId)) continue;
-    lines.push({ lineId: line.id, variantId: q.variantId, shopId: q.shopId, quantity: line.quantity, unitPrice: q.unitPrice, lineTotal: q.lineTotal });
+    lines.push({
+      lineId: line.id,
+      variantId: q.variantId,
+      shopId: q.shopId,
+      quantity: line.quantity,
+      unitPrice: q.unitPrice,
+      lineTotal: q.lineTotal,
+    });
   }
   const pricedVariants = new Set(lines.map((l) => l.variantId));
   const unpricedLineIds = input.lines.filter((l) => !pricedVariants.has(l.variantId)).map((l) => l.id);

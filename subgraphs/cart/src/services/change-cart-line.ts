@@ -41,10 +41,7 @@ export async function updateCartLine(env: CartEnv, input: UpdateCartLineInput): 
 }
 
 /** Removing checks no stock, so it never answers InsufficientStockError. */
-export async function removeCartLine(
-  env: CartEnv,
-  input: RemoveCartLineInput,
-): Promise<Exclude<Changed, InsufficientStock> | IdempotencyOutcome> {
+export async function removeCartLine(env: CartEnv, input: RemoveCartLineInput): Promise<Exclude<Changed, InsufficientStock> | IdempotencyOutcome> {
   const bad = checkId(input.cartId, 'input.cartId') ?? checkId(input.lineId, 'input.lineId');
   if (bad) return bad;
   return idempotent(

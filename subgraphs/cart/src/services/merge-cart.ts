@@ -1,6 +1,16 @@
 import { domainError, type DomainErrorResult } from '@ecom/platform/errors';
 import { withSiblingFaults } from '@ecom/platform/sibling-fault';
-import { bumpVersion, insertCart, insertLine, linesOfCart, lockCart, lockOpenCartOfUser, markMerged, setLineQuantity, type CartDb } from '../db/carts.ts';
+import {
+  bumpVersion,
+  insertCart,
+  insertLine,
+  linesOfCart,
+  lockCart,
+  lockOpenCartOfUser,
+  markMerged,
+  setLineQuantity,
+  type CartDb,
+} from '../db/carts.ts';
 import { allOrNothing } from './all-or-nothing.ts';
 import { callerScope } from './caller-scope.ts';
 import type { CartEnv } from './cart-env.ts';
@@ -31,10 +41,8 @@ export async function mergeCart(
   if (!userId) return domainError('UnauthenticatedError', 'Sign in to merge a cart into your own.');
   const bad = checkId(input.anonymousCartId, 'input.anonymousCartId');
   if (bad) return bad;
-  return idempotent(
-    env.db,
-    { caller: callerScope(env.principal), mutation: 'mergeCart', key: input.idempotencyKey, input: { ...input } },
-    (tx) => allOrNothing(tx, (sp) => merge(sp, env, userId, input.anonymousCartId)),
+  return idempotent(env.db, { caller: callerScope(env.principal), mutation: 'mergeCart', key: input.idempotencyKey, input: { ...input } }, (tx) =>
+    allOrNothing(tx, (sp) => merge(sp, env, userId, input.anonymousCartId)),
   );
 }
 
@@ -50,7 +58,16 @@ async function merge(tx: CartDb, env: CartEnv, userId: string, anonymousCartId: 
 
   const incoming = await linesOfCart(tx, anonymous.id);
   const present = await linesOfCart(tx, target.id);
-  const available = incoming.length > 0 ? await withSiblingFaults(availabilityOf(env.subgraphs, env, incoming.map((l) => l.variantId))) : new Map<string, number | null>();
+  const available =
+    incoming.length > 0
+      ? await withSiblingFaults(
+          availabilityOf(
+            env.subgraphs,
+            env,
+            incoming.map((l) => l.variantId),
+          ),
+        )
+      : new Map<string, number | null>();
   const byVariant = new Map(present.map((l) => [l.variantId, l]));
   let lineCount = present.length;
 

@@ -53,7 +53,9 @@ export const reservations = inventory.table(
   (t) => [
     check('reservations_state_known', sql`${t.state} in (${inList(RESERVATION_STATES)})`),
     // The sweeper only ever looks for live reservations past their expiry.
-    index('reservations_live_expiry_idx').on(t.expiresAt).where(sql`${t.state} = 'RESERVED'`),
+    index('reservations_live_expiry_idx')
+      .on(t.expiresAt)
+      .where(sql`${t.state} = 'RESERVED'`),
   ],
 );
 

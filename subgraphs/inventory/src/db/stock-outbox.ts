@@ -32,7 +32,12 @@ export async function appendStockCrossings(db: Executor, movements: Movement[]):
     const after = row.onHand - row.reserved;
     const type = stockCrossing(after - change.get(row.variantId)!, after);
     if (!type) continue;
-    const payload = type === 'stock.low' ? { variantId: row.variantId, productId: row.productId, available: after } : { variantId: row.variantId, productId: row.productId };
-    await db.insert(outbox).values({ eventId: randomUUID(), aggregateId: row.variantId, type, version: STOCK_EVENT_VERSIONS[type], payload, headers, createdAt: now });
+    const payload =
+      type === 'stock.low'
+        ? { variantId: row.variantId, productId: row.productId, available: after }
+        : { variantId: row.variantId, productId: row.productId };
+    await db
+      .insert(outbox)
+      .values({ eventId: randomUUID(), aggregateId: row.variantId, type, version: STOCK_EVENT_VERSIONS[type], payload, headers, createdAt: now });
   }
 }

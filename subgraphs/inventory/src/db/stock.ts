@@ -9,7 +9,10 @@ export type InventoryDb = Db<typeof schema>;
 export type Executor = Db;
 
 export const stockByVariantIds = (db: Executor, ids: readonly string[]) =>
-  db.select().from(stockLevels).where(inArray(stockLevels.variantId, [...ids]));
+  db
+    .select()
+    .from(stockLevels)
+    .where(inArray(stockLevels.variantId, [...ids]));
 
 /** Units available per product, summed over its variants, in one grouped statement. */
 export const availabilityByProductIds = (db: Executor, ids: readonly string[]) =>

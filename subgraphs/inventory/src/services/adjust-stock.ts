@@ -45,10 +45,7 @@ function validate(input: AdjustStockInput): Invalid | null {
 
 function belowReserved(onHand: number, reserved: number, delta: number): Invalid {
   const writable = onHand - reserved;
-  const held =
-    reserved > 0
-      ? `${reserved} of the ${onHand} units on hand are reserved for open orders`
-      : `only ${onHand} units are on hand`;
+  const held = reserved > 0 ? `${reserved} of the ${onHand} units on hand are reserved for open orders` : `only ${onHand} units are on hand`;
   return domainError(
     'ValidationError',
     `Cannot write off ${-delta} units: ${held}, so at most ${writable} can be written off now. Lower the amount, or wait until those orders are paid or released.`,

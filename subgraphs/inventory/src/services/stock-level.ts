@@ -22,7 +22,14 @@ export type StockLevel = {
 
 export function toStockLevel(row: Pick<StockLevelRow, 'variantId' | 'onHand' | 'reserved'>): StockLevel {
   const available = row.onHand - row.reserved;
-  return { __typename: 'StockLevel', variantId: row.variantId, onHand: row.onHand, reserved: row.reserved, available, status: stockStatus(available) };
+  return {
+    __typename: 'StockLevel',
+    variantId: row.variantId,
+    onHand: row.onHand,
+    reserved: row.reserved,
+    available,
+    status: stockStatus(available),
+  };
 }
 
 export interface Availability {

@@ -119,7 +119,10 @@ export async function reserveStock(
         }
       }
       await insertReservationLines(tx, request.orderId, request.lines);
-      await recordMovements(tx, request.lines.map((l) => ({ ...l, kind: 'RESERVED' as const, reference: request.orderId })));
+      await recordMovements(
+        tx,
+        request.lines.map((l) => ({ ...l, kind: 'RESERVED' as const, reference: request.orderId })),
+      );
       return operation(request.orderId, 'RESERVED');
     });
   } catch (err) {
@@ -144,7 +147,10 @@ async function transition(
     }
     const lines = (await reservationLinesOf(tx, orderId)).sort(byVariant);
     for (const line of lines) await step.apply(tx, line);
-    await recordMovements(tx, lines.map((l) => ({ ...l, kind: step.kind, reference: orderId })));
+    await recordMovements(
+      tx,
+      lines.map((l) => ({ ...l, kind: step.kind, reference: orderId })),
+    );
     return operation(orderId, step.to);
   });
 }

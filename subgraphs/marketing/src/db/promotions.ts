@@ -29,7 +29,11 @@ export const livePromotionsForShops = (db: MarketingDb, shopIds: readonly string
     .orderBy(...promotionOrder);
 
 /** By id whether live or not: past orders and carts may still name an ended promotion. */
-export const promotionsByIds = (db: MarketingDb, ids: readonly string[]) => db.select().from(promotions).where(inArray(promotions.id, [...ids]));
+export const promotionsByIds = (db: MarketingDb, ids: readonly string[]) =>
+  db
+    .select()
+    .from(promotions)
+    .where(inArray(promotions.id, [...ids]));
 
 export const badgesOfProducts = (db: MarketingDb, productIds: readonly string[]) =>
   db

@@ -19,8 +19,5 @@ export const promotionsOfProduct = (loaders: MarketingLoaders, product: ProductR
 /** Promotion badges first (a deal is what a shopper scans for), then curated NEW and BESTSELLER. */
 export async function badgesOfProduct(loaders: MarketingLoaders, product: ProductRepresentation): Promise<Badge[]> {
   const [live, curated] = await Promise.all([promotionsOfProduct(loaders, product), loaders.curatedBadges.load(product.id)]);
-  return [
-    ...live.map((p): Badge => ({ kind: 'PROMOTION', label: p.badgeLabel })),
-    ...curated.map((b): Badge => ({ kind: b.kind, label: b.label })),
-  ];
+  return [...live.map((p): Badge => ({ kind: 'PROMOTION', label: p.badgeLabel })), ...curated.map((b): Badge => ({ kind: b.kind, label: b.label }))];
 }

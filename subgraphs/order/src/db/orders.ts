@@ -6,7 +6,11 @@ import { orderLines, orders, type OrderLineRow, type OrderRow, type OrderStatus 
 /** The order subgraph's database, or a transaction on it. */
 export type OrderDb = Db<typeof schema>;
 
-export const ordersByIds = (db: OrderDb, ids: readonly string[]) => db.select().from(orders).where(inArray(orders.id, [...ids]));
+export const ordersByIds = (db: OrderDb, ids: readonly string[]) =>
+  db
+    .select()
+    .from(orders)
+    .where(inArray(orders.id, [...ids]));
 
 export const linesByOrderIds = (db: OrderDb, ids: readonly string[]) =>
   db
@@ -42,7 +46,9 @@ export const ordersPage = (db: OrderDb, userId: string, limit: number, after?: {
     .orderBy(desc(orders.createdAt), desc(orders.id))
     .limit(limit);
 
-export type OrderTransition = Partial<Pick<OrderRow, 'reservationExpiresAt' | 'paidAt' | 'cancelledAt' | 'expiredAt' | 'cancelReason' | 'cancelRequestedAt' | 'cancelledBy'>> & {
+export type OrderTransition = Partial<
+  Pick<OrderRow, 'reservationExpiresAt' | 'paidAt' | 'cancelledAt' | 'expiredAt' | 'cancelReason' | 'cancelRequestedAt' | 'cancelledBy'>
+> & {
   status: OrderStatus;
 };
 

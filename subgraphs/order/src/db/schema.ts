@@ -55,7 +55,9 @@ export const orders = order.table(
     check('orders_status_known', sql`${t.status} in (${inList(ORDER_STATUSES)})`),
     index('orders_user_created_idx').on(t.userId, t.createdAt, t.id),
     index('orders_expiry_idx').on(t.status, t.reservationExpiresAt),
-    index('orders_cancel_requested_idx').on(t.cancelRequestedAt).where(sql`${t.status} = 'PAID' and ${t.cancelRequestedAt} is not null`),
+    index('orders_cancel_requested_idx')
+      .on(t.cancelRequestedAt)
+      .where(sql`${t.status} = 'PAID' and ${t.cancelRequestedAt} is not null`),
   ],
 );
 
@@ -94,7 +96,9 @@ export const payments = order.table(
   },
   (t) => [
     // An order is charged at most once and refunded at most once, whatever races.
-    uniqueIndex('payments_one_approved_per_kind').on(t.orderId, t.kind).where(sql`${t.status} = 'APPROVED'`),
+    uniqueIndex('payments_one_approved_per_kind')
+      .on(t.orderId, t.kind)
+      .where(sql`${t.status} = 'APPROVED'`),
     check('payments_kind_known', sql`${t.kind} in (${inList(PAYMENT_KINDS)})`),
     check('payments_status_known', sql`${t.status} in (${inList(PAYMENT_STATUSES)})`),
   ],
@@ -113,11 +117,18 @@ export const outbox = order.table(
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
     /** The envelope's id, version (of the payload schema in the registry) and trace context headers. */
-    eventId: text('event_id').notNull().unique().default(sql`gen_random_uuid()::text`),
+    eventId: text('event_id')
+      .notNull()
+      .unique()
+      .default(sql`gen_random_uuid()::text`),
     version: integer('version').notNull().default(1),
     headers: jsonb('headers').$type<Record<string, string>>().notNull().default({}),
   },
-  (t) => [index('outbox_unpublished_idx').on(t.id).where(sql`${t.publishedAt} is null`)],
+  (t) => [
+    index('outbox_unpublished_idx')
+      .on(t.id)
+      .where(sql`${t.publishedAt} is null`),
+  ],
 );
 
 /**

@@ -18,7 +18,13 @@ export async function markPaid(db: OrderDb, orderId: string, now: Date, within?:
     if (!row) return undefined;
     const charge = await approvedPayment(tx, orderId, 'CHARGE');
     const lines = (await linesByOrderIds(tx, [orderId])).map((l) => ({ variantId: l.variantId, quantity: l.quantity }));
-    await appendEvent(tx, orderId, 'order.paid', { orderId, userId: row.userId, paymentId: charge?.id ?? null, total: row.total, currency: row.currency, lines }, now);
+    await appendEvent(
+      tx,
+      orderId,
+      'order.paid',
+      { orderId, userId: row.userId, paymentId: charge?.id ?? null, total: row.total, currency: row.currency, lines },
+      now,
+    );
     await within?.(tx, row);
     return row;
   });

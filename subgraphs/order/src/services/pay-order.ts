@@ -51,7 +51,15 @@ async function runPayOrder(ctx: OrderContext, { caller, userId, lease }: SagaSte
       return invalidState('The time to pay for this order ran out and its items were released. Place the order again.');
     }
     const now = new Date();
-    const payment = { id: paymentId, orderId: order.id, kind: 'CHARGE' as const, amount: order.total, currency: order.currency, providerRef: `sim_${lease.seed}`, createdAt: now };
+    const payment = {
+      id: paymentId,
+      orderId: order.id,
+      kind: 'CHARGE' as const,
+      amount: order.total,
+      currency: order.currency,
+      providerRef: `sim_${lease.seed}`,
+      createdAt: now,
+    };
     if (!approves(input.paymentToken)) {
       const declined = domainError('PaymentDeclinedError', 'The payment was declined. Try another payment method.');
       await db.transaction(async (tx) => {

@@ -54,11 +54,13 @@ async function runPlaceOrder(ctx: OrderContext, { caller, userId, lease }: SagaS
   }
   const plan = planRow.plan;
 
-  const reserved = await sagaStep('placeOrder', 'reserveStock', () => reserveStock(caller, {
-    orderId,
-    lines: unitsByVariant(plan),
-    expiresAt: planRow.reservationExpiresAt.toISOString(),
-  }));
+  const reserved = await sagaStep('placeOrder', 'reserveStock', () =>
+    reserveStock(caller, {
+      orderId,
+      lines: unitsByVariant(plan),
+      expiresAt: planRow.reservationExpiresAt.toISOString(),
+    }),
+  );
   if ('__typename' in reserved) {
     // Nothing was reserved: forget the plan and store the answer for this key.
     await db.transaction(async (tx) => {
@@ -77,27 +79,36 @@ async function runPlaceOrder(ctx: OrderContext, { caller, userId, lease }: SagaS
 
   const { row, lines } = orderFromPlan(orderId, userId, input, planRow, new Date());
   const view = orderView(row, lines);
-  const created = await sagaStep('placeOrder', 'createOrder', () => db.transaction(async (tx) => {
-    if (!(await insertOrder(tx, row, lines))) return false;
-    await appendEvent(
-      tx,
-      orderId,
-      'order.placed',
-      { orderId, userId, cartId: plan.cartId, lines: plan.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity })), total: plan.total, currency: plan.currency },
-      row.createdAt,
-    );
-    await deletePlan(tx, orderId);
-    await completeLease(lease, tx, view);
-    return true;
-  }));
+  const created = await sagaStep('placeOrder', 'createOrder', () =>
+    db.transaction(async (tx) => {
+      if (!(await insertOrder(tx, row, lines))) return false;
+      await appendEvent(
+        tx,
+        orderId,
+        'order.placed',
+        {
+          orderId,
+          userId,
+          cartId: plan.cartId,
+          lines: plan.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity })),
+          total: plan.total,
+          currency: plan.currency,
+        },
+        row.createdAt,
+      );
+      await deletePlan(tx, orderId);
+      await completeLease(lease, tx, view);
+      return true;
+    }),
+  );
   // Another execution of this key (one that outlived its lease) created it first: answer that one.
   if (!created) return viewOf(db, (await orderById(db, orderId))!);
   failpoint(ctx.settings, 'after-commit');
 
   // Best effort here; the outbox relay repeats it until the cart confirms.
-  await sagaStep('placeOrder', 'completeCheckout', () => completeCheckout(caller, { cartId: plan.cartId, orderId, lines: plan.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity })) })).catch(
-    (err: unknown) => ctx.logger.warn({ err, orderId }, 'completeCheckout failed; the outbox relay will retry it'),
-  );
+  await sagaStep('placeOrder', 'completeCheckout', () =>
+    completeCheckout(caller, { cartId: plan.cartId, orderId, lines: plan.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity })) }),
+  ).catch((err: unknown) => ctx.logger.warn({ err, orderId }, 'completeCheckout failed; the outbox relay will retry it'));
   return view;
 }
 

@@ -22,7 +22,10 @@ function stockState(state: string): StockState {
 }
 
 /** All or nothing, idempotent per order id: a retry answers the reservation the first call made. */
-export async function reserveStock(caller: Caller, input: OrderReserveStockMutationVariables['input']): Promise<{ state: StockState } | InsufficientStock> {
+export async function reserveStock(
+  caller: Caller,
+  input: OrderReserveStockMutationVariables['input'],
+): Promise<{ state: StockState } | InsufficientStock> {
   const data = await caller.subgraphs.request('inventory', OrderReserveStockDocument, { input }, caller.ctx);
   const result = data.reserveStock;
   return result.__typename === 'StockOperation' ? { state: stockState(result.state) } : result;

@@ -51,7 +51,10 @@ export function createAmqpPublisher(config: EventsConfig, producer: string, logg
         declared.add(exchange);
       }
       // Resolves on the broker's confirm (the message is on disk in every bound durable queue).
-      await channel.publish(exchange, event.type, Buffer.from(JSON.stringify(event)), { ...messageOptions(event, headers), timeout: config.publishTimeoutMs });
+      await channel.publish(exchange, event.type, Buffer.from(JSON.stringify(event)), {
+        ...messageOptions(event, headers),
+        timeout: config.publishTimeoutMs,
+      });
     },
     async close() {
       await channel.close();
@@ -152,7 +155,9 @@ export function startAmqpConsumer(def: ConsumerDefinition, config: EventsConfig,
   const onMessage = (ch: ConfirmChannel, msg: ConsumeMessage | null) => {
     if (!msg) return;
     const aggregate = String(msg.properties.headers?.[AGGREGATE_HEADER] ?? msg.properties.messageId ?? '');
-    const next = (chains.get(aggregate) ?? Promise.resolve()).then(() => process(ch, msg)).catch((err: unknown) => logger.error({ err }, 'event handling failed'));
+    const next = (chains.get(aggregate) ?? Promise.resolve())
+      .then(() => process(ch, msg))
+      .catch((err: unknown) => logger.error({ err }, 'event handling failed'));
     chains.set(aggregate, next);
     void next.finally(() => {
       if (chains.get(aggregate) === next) chains.delete(aggregate);

@@ -14,7 +14,13 @@ export class SimulatedCrash extends Error {
 }
 
 /** One attempt at one event, inside the producer's trace; throws on failure (the transport retries). */
-export async function handleEvent(def: ConsumerDefinition, config: EventsConfig, logger: Logger, event: EventEnvelope, headers: EventHeaders): Promise<void> {
+export async function handleEvent(
+  def: ConsumerDefinition,
+  config: EventsConfig,
+  logger: Logger,
+  event: EventEnvelope,
+  headers: EventHeaders,
+): Promise<void> {
   try {
     assertReadable(def, event);
     const outcome = await withTraceHeaders(headers, () => def.handle(event));

@@ -39,7 +39,11 @@ export function outboxTable(schema: PgSchema) {
       attempts: integer('attempts').notNull().default(0),
       lastError: text('last_error'),
     },
-    (t) => [index('outbox_unpublished_idx').on(t.id).where(sql`${t.publishedAt} is null`)],
+    (t) => [
+      index('outbox_unpublished_idx')
+        .on(t.id)
+        .where(sql`${t.publishedAt} is null`),
+    ],
   );
 }
 

@@ -84,7 +84,10 @@ export async function relayOutboxEvents(deps: RelayDeps, state: RelayState, now 
         state.lastTried.set(row.id, now.getTime());
         await deps.store.recordFailure(row.id, errorMessage(err));
         countEvent(EVENT_METRICS.publishFailures, { producer: deps.producer, type: row.type });
-        deps.logger.warn({ err: errorMessage(err), eventId: row.eventId, type: row.type, attempts: row.attempts + 1 }, 'outbox event not published; will retry');
+        deps.logger.warn(
+          { err: errorMessage(err), eventId: row.eventId, type: row.type, attempts: row.attempts + 1 },
+          'outbox event not published; will retry',
+        );
         return;
       }
     }

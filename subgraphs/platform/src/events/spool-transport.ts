@@ -131,7 +131,10 @@ export function startSpoolConsumer(def: ConsumerDefinition, config: EventsConfig
 
   const drain = async () => {
     const dir = await declared;
-    const names = (await readdir(join(dir, 'ready'))).filter((n) => n.endsWith('.json')).sort().slice(0, BATCH);
+    const names = (await readdir(join(dir, 'ready')))
+      .filter((n) => n.endsWith('.json'))
+      .sort()
+      .slice(0, BATCH);
     const messages = new Map<string, SpoolMessage>();
     const byAggregate = new Map<string, string[]>();
     for (const name of names) {

@@ -22,10 +22,7 @@ export interface PriceRangeRow {
 }
 
 // The database clock decides what is current, so every replica agrees on when a sale starts.
-const isCurrent = and(
-  lte(priceCalendar.validFrom, sql`now()`),
-  or(isNull(priceCalendar.validTo), gt(priceCalendar.validTo, sql`now()`)),
-);
+const isCurrent = and(lte(priceCalendar.validFrom, sql`now()`), or(isNull(priceCalendar.validTo), gt(priceCalendar.validTo, sql`now()`)));
 // DISTINCT ON keeps the first row per variant: the latest valid_from (id breaks exact ties).
 const latestFirst = [priceCalendar.variantId, desc(priceCalendar.validFrom), desc(priceCalendar.id)] as const;
 
@@ -67,4 +64,7 @@ export async function priceRangesOfProducts(db: PricingDb, productIds: readonly 
 }
 
 export const shippingRulesOfShops = (db: PricingDb, shopIds: readonly string[]) =>
-  db.select().from(shippingRules).where(inArray(shippingRules.shopId, [...shopIds]));
+  db
+    .select()
+    .from(shippingRules)
+    .where(inArray(shippingRules.shopId, [...shopIds]));

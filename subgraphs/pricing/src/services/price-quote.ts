@@ -48,7 +48,14 @@ export async function quotePrices(db: PricingDb, input: QuoteLineInput[]): Promi
   validate(input);
   if (input.length === 0) return { lines: [], shopGroups: [], missingVariantIds: [] };
 
-  const prices = new Map((await currentPricesOfVariants(db, input.map((l) => l.variantId))).map((p) => [p.variantId, p]));
+  const prices = new Map(
+    (
+      await currentPricesOfVariants(
+        db,
+        input.map((l) => l.variantId),
+      )
+    ).map((p) => [p.variantId, p]),
+  );
   const lines: QuotedLine[] = [];
   const missingVariantIds: string[] = [];
   const groups = new Map<string, { variantIds: string[]; subtotal: number; currency: string }>();

@@ -52,9 +52,7 @@ export async function findProductPage(db: ProductDb, filter: ProductFilter, sort
     const value = sort === 'NEWEST' ? sql`${String(after.value)}::timestamptz` : after.value;
     // Row comparison keeps the (value, id) order total, so pages never skip or repeat a product.
     keyset =
-      direction === 'desc'
-        ? sql`(${column}, ${products.id}) < (${value}, ${after.id})`
-        : sql`(${column}, ${products.id}) > (${value}, ${after.id})`;
+      direction === 'desc' ? sql`(${column}, ${products.id}) < (${value}, ${after.id})` : sql`(${column}, ${products.id}) > (${value}, ${after.id})`;
   }
   const order = direction === 'desc' ? [desc(column), desc(products.id)] : [asc(column), asc(products.id)];
   return db
@@ -70,11 +68,31 @@ export async function countProducts(db: ProductDb, filter: ProductFilter): Promi
   return row?.n ?? 0;
 }
 
-export const productsByIds = (db: ProductDb, ids: readonly string[]) => db.select().from(products).where(inArray(products.id, [...ids]));
-export const variantsByIds = (db: ProductDb, ids: readonly string[]) => db.select().from(variants).where(inArray(variants.id, [...ids]));
+export const productsByIds = (db: ProductDb, ids: readonly string[]) =>
+  db
+    .select()
+    .from(products)
+    .where(inArray(products.id, [...ids]));
+export const variantsByIds = (db: ProductDb, ids: readonly string[]) =>
+  db
+    .select()
+    .from(variants)
+    .where(inArray(variants.id, [...ids]));
 export const variantsByProductIds = (db: ProductDb, ids: readonly string[]) =>
-  db.select().from(variants).where(inArray(variants.productId, [...ids])).orderBy(asc(variants.position));
-export const categoriesByIds = (db: ProductDb, ids: readonly string[]) => db.select().from(categories).where(inArray(categories.id, [...ids]));
-export const shopsByIds = (db: ProductDb, ids: readonly string[]) => db.select().from(shops).where(inArray(shops.id, [...ids]));
+  db
+    .select()
+    .from(variants)
+    .where(inArray(variants.productId, [...ids]))
+    .orderBy(asc(variants.position));
+export const categoriesByIds = (db: ProductDb, ids: readonly string[]) =>
+  db
+    .select()
+    .from(categories)
+    .where(inArray(categories.id, [...ids]));
+export const shopsByIds = (db: ProductDb, ids: readonly string[]) =>
+  db
+    .select()
+    .from(shops)
+    .where(inArray(shops.id, [...ids]));
 export const allCategories = (db: ProductDb) => db.select().from(categories).orderBy(asc(categories.position));
 export const allShops = (db: ProductDb) => db.select().from(shops).orderBy(asc(shops.id));

@@ -21,7 +21,10 @@ export async function seedProduct(db: ProductDb): Promise<void> {
       .insert(categories)
       .values(DEMO_CATEGORIES.map((c, i) => ({ ...c, position: i })))
       .onConflictDoNothing();
-    await tx.insert(shops).values([...DEMO_SHOPS]).onConflictDoNothing();
+    await tx
+      .insert(shops)
+      .values([...DEMO_SHOPS])
+      .onConflictDoNothing();
     const plan = demoProducts();
     const productRows = plan.map((p) => {
       const noun = NOUNS[p.categoryId]![p.index % 5]!;

@@ -45,5 +45,9 @@ export async function unitsSold(booted: BootedSubgraph<typeof schema>, productId
 }
 
 export async function someVariants(booted: BootedSubgraph<typeof schema>, n: number) {
-  return booted.deps.db.select({ id: schema.variants.id, productId: schema.variants.productId }).from(schema.variants).orderBy(schema.variants.id).limit(n);
+  return booted.deps.db
+    .select({ id: schema.variants.id, productId: schema.variants.productId })
+    .from(schema.variants)
+    .orderBy(schema.variants.id)
+    .limit(n);
 }
