@@ -106,6 +106,13 @@ export default tseslint.config(
     rules: { 'no-process-env': 'off' },
   },
   {
+    // Tests and benchmarks hand the environment on to the processes they start (npm start under pm2,
+    // production commands, graph processes); the code they run still reads it only in env.ts.
+    files: ['**/test/**', '**/bench/**'],
+    ignores: ['**/test/fixtures/**'],
+    rules: { 'no-process-env': 'off' },
+  },
+  {
     // STYLE rule 1: a subgraph never imports a sibling subgraph, the gateway or the registry;
     // data from elsewhere arrives through the graph. Its tests may boot siblings in process.
     files: SUBGRAPHS.map((name) => `subgraphs/${name}/src/**/*.ts`),

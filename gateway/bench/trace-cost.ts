@@ -56,7 +56,7 @@ function startGraphProcess(mode: Mode): Promise<{ child: ChildProcess; url: stri
   });
   return new Promise((resolve, reject) => {
     let buffered = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();
       const match = /READY (\S+)/.exec(buffered);
       if (match) resolve({ child, url: match[1]! });

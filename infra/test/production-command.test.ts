@@ -43,8 +43,8 @@ function start(args: string[], env: NodeJS.ProcessEnv): Started {
   // Its own process group, so cleanup can reach tsx's child too; SIGTERM goes to the pid alone, as tini sends it.
   const child = spawn(ENTRY, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const output: string[] = [];
-  child.stdout!.on('data', (c: Buffer) => output.push(c.toString()));
-  child.stderr!.on('data', (c: Buffer) => output.push(c.toString()));
+  child.stdout.on('data', (c: Buffer) => output.push(c.toString()));
+  child.stderr.on('data', (c: Buffer) => output.push(c.toString()));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   return { child, output, exited };
 }

@@ -63,6 +63,7 @@ export interface Resource {
   kind: string;
   metadata: { name: string; namespace?: string; labels?: Labels };
   // Kind-specific; narrowed by the accessors below.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a manifest's spec differs per kind; the accessors below narrow it
   spec?: any;
   data?: Record<string, string>;
   stringData?: Record<string, string>;
@@ -91,7 +92,7 @@ export function render(overlay: Overlay): Resource[] {
     },
   );
   return parseAllDocuments(yaml).map((doc) => {
-    if (doc.errors.length > 0) throw doc.errors[0];
+    if (doc.errors.length > 0) throw new Error(String(doc.errors[0]));
     return doc.toJS() as Resource;
   });
 }
@@ -157,6 +158,7 @@ export function packageScripts(workspaceDir: string): Record<string, string> {
 
 export const workspaceOf = (name: ProcessName) => (name === 'gateway' ? 'gateway' : `subgraphs/${name}`);
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- compose services are read field by field in the test
 export function readCompose(): { services: Record<string, any> } {
   return parse(readFileSync(resolve(REPO_ROOT, 'infra/docker-compose.yml'), 'utf8'), { merge: true });
 }

@@ -19,7 +19,7 @@ export const gatewayFetcher: Fetcher = async (params, opts) => {
     ? {
         query: registered.body,
         operationName: params.operationName ?? registered.name,
-        variables: params.variables,
+        variables: params.variables as Record<string, unknown> | undefined,
         extensions: { persistedQuery: { version: 1, sha256Hash: registered.id } },
       }
     : params;

@@ -79,7 +79,7 @@ export function queryLimitRules(limits: QueryLimits): ValidationRule[] {
       flattenFragments: true,
       propagateOnRejection: false,
       onReject: reject('cost', limits.cost),
-      onAccept: [(_, { n }) => annotateSpan({ 'graphql.operation.cost': n })],
+      onAccept: [(_: unknown, { n }: { n: number }) => annotateSpan({ 'graphql.operation.cost': n })],
     },
     maxTokens: { enabled: false },
     blockFieldSuggestion: { enabled: false },

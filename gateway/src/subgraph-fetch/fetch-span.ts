@@ -17,7 +17,7 @@ export function recordFetchAnswer(errors: readonly GraphQLFormattedError[] | und
   }
   span.setAttributes({
     'graphql.fetch.result': 'partial',
-    'graphql.error.codes': [...new Set(errors.map((e) => String(e.extensions?.code ?? 'INTERNAL')))],
+    'graphql.error.codes': [...new Set(errors.map((e) => (typeof e.extensions?.code === 'string' ? e.extensions.code : 'INTERNAL')))],
   });
 }
 

@@ -26,7 +26,8 @@ export async function fallbackAnswer(
   stale: StaleValues | undefined,
 ): Promise<GatewayGraphQLResponse> {
   const fields = missingFields(document, representations);
-  const recalled: Map<MissingField, unknown> = stale && representations ? await stale.recall(fields, representations) : new Map();
+  const recalled: Map<MissingField, unknown> =
+    stale && representations ? await stale.recall(fields, representations) : new Map<MissingField, unknown>();
   const errors: GraphQLFormattedError[] = fields.map((m) => ({
     message: recalled.has(m) ? `${fault.message} The last known value is shown.` : fault.message,
     path: pathOf(m),

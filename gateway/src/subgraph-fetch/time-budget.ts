@@ -26,8 +26,8 @@ type Fetcher = RemoteGraphQLDataSource['fetcher'];
  */
 export function fetcherWithBudget(base: Fetcher, defaultBudgetMs: number): Fetcher {
   return (url, init) => {
-    const budget = Number(init?.headers && (init.headers as Record<string, string>)[HEADERS.deadline]);
+    const budget = Number(init?.headers && init.headers[HEADERS.deadline]);
     const signal = AbortSignal.timeout(Number.isFinite(budget) && budget > 0 ? budget : defaultBudgetMs);
-    return base(url, { ...init, signal } as typeof init);
+    return base(url, { ...init, signal });
   };
 }

@@ -20,7 +20,7 @@ const RESUME_TIMEOUT_MS = 120_000;
 
 let graph: SupervisedGraph;
 /** Demo variants with plenty of stock, handed out a few per test. */
-let variants: string[] = [];
+const variants: string[] = [];
 
 beforeAll(async () => {
   // The first start creates and seeds six databases: on PGlite and a loaded machine, minutes.
@@ -108,12 +108,14 @@ async function advance(c: Checkout, seen: Observed): Promise<void> {
       c.failures.push(`${op}: no answer`);
       return;
     } finally {
-      seen.inFlight[op]! -= 1;
+      seen.inFlight[op] -= 1;
     }
     const result = answer.body.data ? Object.values(answer.body.data)[0] : null;
     for (const e of answer.body.errors ?? []) seen.codes.push(String(e.extensions?.code));
     if (!result) {
-      c.failures.push(`${op}: ${answer.body.errors?.map((e) => `${e.extensions?.code}@${e.extensions?.service} ${e.message}`).join(', ')}`);
+      c.failures.push(
+        `${op}: ${answer.body.errors?.map((e) => `${String(e.extensions?.code)}@${String(e.extensions?.service)} ${e.message}`).join(', ')}`,
+      );
       return;
     }
     if (result.__typename === 'Cart' && c.step === 'add') {

@@ -62,7 +62,9 @@ export async function until(check: () => Promise<boolean>, timeoutMs: number, wh
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last instanceof Error ? last.message : JSON.stringify(last)}` : ''}`,
+  );
 }
 
 export async function answers200(url: string): Promise<boolean> {
@@ -197,7 +199,7 @@ export async function startSupervisedGraph(readyTimeoutMs: number): Promise<Supe
     await processes();
   } catch (err) {
     await graph.dispose();
-    throw new Error(`${String(err)}\n--- npm start output ---\n${output.slice(-5_000)}`);
+    throw new Error(`${String(err)}\n--- npm start output ---\n${output.slice(-5_000)}`, { cause: err });
   }
   return graph;
 }

@@ -39,7 +39,7 @@ const linesOf = async (cartId: string) =>
 
 beforeAll(async () => {
   events = testEvents();
-  cart = (await startTestSubgraph(cartSubgraph, { events: events.config })) as unknown as TestSubgraph<typeof schema>;
+  cart = await startTestSubgraph(cartSubgraph, { events: events.config });
   await waitForQueue(events.config, 'cart');
   publisher = createEventPublisher(events.config, 'order', createLogger('test', 'silent'));
 });

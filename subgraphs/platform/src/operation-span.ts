@@ -29,7 +29,7 @@ export function operationSpan<TContext extends BaseContext>(): ApolloServerPlugi
             span.setAttribute('graphql.result', 'ok');
             return;
           }
-          const codes = [...new Set(errors.map((e) => String(e.extensions?.code ?? 'INTERNAL')))];
+          const codes = [...new Set(errors.map((e) => (typeof e.extensions?.code === 'string' ? e.extensions.code : 'INTERNAL')))];
           const partial = codes.every((c) => PARTIAL_CODES.has(c)) && response.body.kind === 'single' && response.body.singleResult.data != null;
           span.setAttribute('graphql.error.codes', codes);
           if (partial) {

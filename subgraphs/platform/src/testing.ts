@@ -49,7 +49,7 @@ export interface TestSubgraph<TSchema extends Record<string, unknown>> extends B
   /** Signed call to this subgraph. */
   call<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, as?: CallAs): Promise<GraphQLResponse<T>>;
   /** Stops it and drops its test database. */
-  dispose(): Promise<void>;
+  dispose: () => Promise<void>;
 }
 
 /**
@@ -106,7 +106,7 @@ export interface StartedSubgraphs<N extends SubgraphName> {
   subgraphs: Record<N, AnyTestSubgraph>;
   /** What the subgraphs call each other at, read at request time: a test repoints one to take it down. */
   urls: Record<SubgraphName, string>;
-  dispose(): Promise<void>;
+  dispose: () => Promise<void>;
 }
 
 /**
@@ -125,6 +125,7 @@ export async function startSubgraphs<N extends SubgraphName>(
   // in one process crowd a small machine.
   try {
     for (const name of Object.keys(definitions) as N[]) {
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- definitions of any schema boot alike; callers see their own types
       const sg: AnyTestSubgraph = await startTestSubgraph(definitions[name], {
         subgraphUrls: urls,
         settings: options.settings?.[name] ?? {},

@@ -211,7 +211,7 @@ describe('fingerprints and retention', () => {
   it('runs the sweeper on the periodic runner and logs a failed run instead of swallowing it', async () => {
     const logged: unknown[] = [];
     const logger = createLogger('idempotency-test', 'silent');
-    logger.error = ((obj: unknown) => void logged.push(obj)) as typeof logger.error;
+    logger.error = (obj: unknown) => void logged.push(obj);
     const broken = idempotencyKeysTable(pgSchema('no_such_schema'));
     const sweeper = startIdempotencySweeper(db, broken, logger, 10);
     await expect.poll(() => logged.length, { timeout: 2_000 }).toBeGreaterThan(0);

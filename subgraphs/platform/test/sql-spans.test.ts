@@ -35,7 +35,7 @@ beforeAll(async () => {
     const database = await createTestDatabase(databaseUrl);
     const client = postgres(database.url, { max: 4, onnotice: () => {} });
     await client.unsafe(DDL);
-    db = drizzlePostgres(client) as unknown as Db;
+    db = drizzlePostgres(client);
     close = async () => {
       await client.end();
       await database.drop();
@@ -43,7 +43,7 @@ beforeAll(async () => {
   } else {
     const client = new PGlite();
     await client.exec(DDL);
-    db = drizzlePglite(client) as unknown as Db;
+    db = drizzlePglite(client);
     close = () => client.close();
   }
 });

@@ -33,7 +33,7 @@ function outboxOf(count: number, variantId: string): { store: OutboxStore; rows:
       headers: {},
       createdAt: new Date(),
       attempts: 0,
-    } as OutboxEntry & { publishedAt?: Date };
+    };
   });
   return {
     rows,

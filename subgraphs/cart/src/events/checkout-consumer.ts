@@ -18,7 +18,7 @@ export function checkoutConsumer(db: CartDb): ConsumerDefinition {
     handle: (event) =>
       applyOnce(db, inbox, event, async (tx) => {
         const p = event.payload as unknown as CompleteCheckoutInput;
-        await completeCheckout({ db: tx as unknown as CartDb }, { cartId: p.cartId, orderId: p.orderId, lines: p.lines });
+        await completeCheckout({ db: tx }, { cartId: p.cartId, orderId: p.orderId, lines: p.lines });
       }),
   };
 }

@@ -10,17 +10,15 @@ export type { OrderEventType };
 
 /** The envelope's id, version and the trace context of the request are fixed when the event is written. */
 export async function appendEvent<T extends OrderEventType>(db: OrderDb, aggregateId: string, type: T, payload: OrderEventPayloads[T], now: Date) {
-  await db
-    .insert(outbox)
-    .values({
-      aggregateId,
-      type,
-      payload,
-      createdAt: now,
-      eventId: randomUUID(),
-      version: ORDER_EVENT_VERSIONS[type],
-      headers: currentTraceHeaders(),
-    });
+  await db.insert(outbox).values({
+    aggregateId,
+    type,
+    payload,
+    createdAt: now,
+    eventId: randomUUID(),
+    version: ORDER_EVENT_VERSIONS[type],
+    headers: currentTraceHeaders(),
+  });
 }
 
 /** Oldest first: events of one order are published in the order they were written. */

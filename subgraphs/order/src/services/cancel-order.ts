@@ -10,7 +10,6 @@ import { markCancelled, refundIfCharged, settleCommittedPayment } from './order-
 import { orderView, type OrderView } from './order-view.ts';
 import { completeLease, openSaga, viewOf, type SagaStep } from './saga-support.ts';
 import type { IdempotencyOutcome, Invalid, InvalidState, NotFound, Unauthenticated } from './order-errors.ts';
-import type { Caller } from './sibling-calls.ts';
 import { releaseStock, restockOrder } from './stock-calls.ts';
 
 type Cancelled = OrderView | NotFound | InvalidState;

@@ -1,6 +1,5 @@
 import { domainError, fault } from '@ecom/platform/errors';
 import { sagaStep } from '@ecom/platform/tracing';
-import type { Lease } from '@ecom/platform/idempotency';
 import { linesByOrderIds, orderById } from '../db/orders.ts';
 import { approvedPayment, insertPayment } from '../db/payments.ts';
 import type { OrderRow } from '../db/schema.ts';
@@ -11,7 +10,6 @@ import { markPaid, refundIfCharged } from './order-settlement.ts';
 import { orderView, type OrderView } from './order-view.ts';
 import { completeLease, openSaga, viewOf, type SagaStep } from './saga-support.ts';
 import type { IdempotencyOutcome, Invalid, InvalidState, NotFound, PaymentDeclined, Unauthenticated } from './order-errors.ts';
-import type { Caller } from './sibling-calls.ts';
 import { commitStock } from './stock-calls.ts';
 
 type Paid = OrderView | NotFound | InvalidState | PaymentDeclined;

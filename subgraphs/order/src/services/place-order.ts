@@ -1,5 +1,4 @@
 import { domainError, fault } from '@ecom/platform/errors';
-import type { Lease } from '@ecom/platform/idempotency';
 import { sagaStep } from '@ecom/platform/tracing';
 import { claimPlan, deletePlan, planOf } from '../db/checkout-plans.ts';
 import { appendEvent } from '../db/outbox.ts';

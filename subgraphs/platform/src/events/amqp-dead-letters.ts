@@ -12,7 +12,8 @@ async function withChannel<T>(config: EventsConfig, fn: (ch: amqplib.ConfirmChan
   }
 }
 
-const headerText = (value: unknown) => (value === undefined || value === null ? null : String(value));
+const headerText = (value: unknown) =>
+  value === undefined || value === null ? null : typeof value === 'object' ? JSON.stringify(value) : String(value);
 
 /** Reads every dead letter without removing one (they are returned to the queue unchanged). */
 export function listAmqpDeadLetters(config: EventsConfig, consumer: string): Promise<DeadLetter[]> {

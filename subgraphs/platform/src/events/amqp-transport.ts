@@ -115,7 +115,9 @@ export function startAmqpConsumer(def: ConsumerDefinition, config: EventsConfig,
       await deadLetter(ch, msg, 1, `unreadable message: ${errorMessage(err)}`, 'unknown');
       return;
     }
-    const headers = Object.fromEntries(Object.entries(msg.properties.headers ?? {}).filter(([, v]) => typeof v === 'string')) as EventHeaders;
+    const headers: EventHeaders = Object.fromEntries(
+      Object.entries(msg.properties.headers ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+    );
     let lastError = '';
     for (let attempt = 1; attempt <= config.retry.maxAttempts; attempt += 1) {
       if (stopped || ch !== current) return;

@@ -1,5 +1,5 @@
-import { createConnection, createServer, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { createConnection, createServer } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 /**
  * A loopback TCP relay in front of RabbitMQ: `cut()` drops every open connection at once (as a
