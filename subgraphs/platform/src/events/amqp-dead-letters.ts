@@ -12,8 +12,11 @@ async function withChannel<T>(config: EventsConfig, fn: (ch: amqplib.ConfirmChan
   }
 }
 
-const headerText = (value: unknown) =>
-  value === undefined || value === null ? null : typeof value === 'object' ? JSON.stringify(value) : String(value);
+const headerText = (value: unknown): string | null => {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value) ?? null;
+};
 
 /** Reads every dead letter without removing one (they are returned to the queue unchanged). */
 export function listAmqpDeadLetters(config: EventsConfig, consumer: string): Promise<DeadLetter[]> {
