@@ -21,7 +21,7 @@ const run = promisify(execFile);
 
 /** An outbox the relay drains, as the order's table would be (rows marked only after the confirm). */
 function outboxOf(count: number, variantId: string): { store: OutboxStore; rows: (OutboxEntry & { publishedAt?: Date })[] } {
-  const rows = Array.from({ length: count }, (_, i) => {
+  const rows = Array.from({ length: count }, (_, i): OutboxEntry & { publishedAt?: Date } => {
     const orderId = `o-${randomUUID()}`;
     return {
       id: i + 1,
