@@ -30,7 +30,9 @@ import {
 // The gateway and every subgraph let in-flight requests finish for up to this long on SIGTERM (the
 // platform's HTTP host, which both run on).
 const DRAIN_MS = Number(
-  /const DEFAULT_DRAIN_GRACE_MS = ([\d_]+);/.exec(readFileSync(resolve(REPO_ROOT, 'subgraphs/platform/src/http-host.ts'), 'utf8'))![1]!.replaceAll('_', ''),
+  /const DEFAULT_DRAIN_GRACE_MS = ([\d_]+);/
+    .exec(readFileSync(resolve(REPO_ROOT, 'subgraphs/platform/src/http-host.ts'), 'utf8'))![1]!
+    .replaceAll('_', ''),
 );
 const MIN_REPLICAS: Record<(typeof OVERLAYS)[number], { gateway: number; subgraph: number }> = {
   dev: { gateway: 1, subgraph: 1 },
