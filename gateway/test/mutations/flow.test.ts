@@ -218,7 +218,7 @@ describe('what the client is told', () => {
     const v = freshVariant();
     const { token, cart } = await shopperWithCart(graph, 'keys', v, 1);
     const input = { cartId: cart.id, shippingAddress: ADDRESS, idempotencyKey: randomUUID() };
-    const inventory = graph.subgraphs.inventory.deps.config.faults!;
+    const inventory = graph.subgraphs.inventory.deps.faults;
     // The saga waits on a slow inventory longer than a duplicate waits for it.
     Object.assign(inventory, { mode: 'delay', delayMs: 3_500 });
     try {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { FaultInjection } from '@ecom/platform/fault-injection';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startGraph, type Graph } from '../support/graph.ts';
 import {
@@ -21,17 +22,20 @@ let graph: Graph;
 let plenty: string[];
 let next = 0;
 const freshVariant = () => plenty[next++]!;
-/** The order subgraph's live settings: a test arms a failpoint, then "restarts" it by disarming. */
+/** The order subgraph's live settings, read per request. */
 let settings: Record<string, unknown>;
+/** The order subgraph's fault injection: a test arms a failpoint, then "restarts" it by disarming. */
+let faults: FaultInjection;
 
 beforeAll(async () => {
   graph = await startGraph({ settings: { order: { reservationTtlSeconds: 2, expirySweepIntervalMs: 250, outboxRelayIntervalMs: 250 } } });
   settings = graph.subgraphs.order.deps.config.settings!;
+  faults = graph.subgraphs.order.deps.faults;
   plenty = await variantsInStock(graph, 50);
 });
 afterAll(() => graph?.stop());
 afterEach(() => {
-  delete settings.sagaFailpoint;
+  delete faults.failpoint;
   settings.reservationTtlSeconds = 2;
 });
 
@@ -63,11 +67,11 @@ describe('a crash between saga steps, then a retry with the same key', () => {
     const { token, cart } = await shopperWithCart(graph, `crash-${failpoint}`, v, 2);
     const input = { cartId: cart.id, shippingAddress: ADDRESS, idempotencyKey: randomUUID() };
 
-    settings.sagaFailpoint = failpoint;
+    faults.failpoint = failpoint;
     const crashed = await graph.request<Answer>(OPS.placeOrder, { input }, { token });
     expect(crashed.body.errors?.[0]?.extensions?.code).toBe('INTERNAL');
     expect(crashed.body.data?.placeOrder ?? null).toBeNull();
-    delete settings.sagaFailpoint;
+    delete faults.failpoint;
 
     const retry = await graph.request<Answer>(OPS.placeOrder, { input }, { token });
     expect(retry.body.errors).toBeUndefined();
@@ -91,10 +95,10 @@ describe('a crash between saga steps, then a retry with the same key', () => {
     const order = await mutateOk<OrderView & Result>(graph, 'placeOrder', { cartId: cart.id, shippingAddress: ADDRESS }, token);
     const input = { orderId: order.id, paymentToken: 'tok_visa', idempotencyKey: randomUUID() };
 
-    settings.sagaFailpoint = 'after-stock-commit';
+    faults.failpoint = 'after-stock-commit';
     const crashed = await graph.request<Answer>(OPS.payOrder, { input }, { token });
     expect(crashed.body.errors?.[0]?.extensions?.code).toBe('INTERNAL');
-    delete settings.sagaFailpoint;
+    delete faults.failpoint;
 
     const retry = await graph.request<Answer>(OPS.payOrder, { input }, { token });
     expect(retry.body.data!.payOrder).toMatchObject({ __typename: 'Order', id: order.id, status: 'PAID' });

@@ -1,3 +1,4 @@
+import type { FaultInjection } from '@ecom/platform/fault-injection';
 import type { SubgraphDeps } from '@ecom/platform/subgraph-app';
 import type { RequestContext } from '@ecom/platform/request-context';
 import type { SubgraphClient } from '@ecom/platform/subgraph-client';
@@ -11,6 +12,8 @@ export interface OrderContext extends RequestContext {
   loaders: OrderLoaders;
   subgraphs: SubgraphClient;
   settings: OrderSettings;
+  /** Where the sagas' failpoints are armed (tests only). */
+  faults: FaultInjection;
 }
 
 export function createContext(base: RequestContext, deps: SubgraphDeps<typeof schema>): OrderContext {
@@ -20,5 +23,6 @@ export function createContext(base: RequestContext, deps: SubgraphDeps<typeof sc
     loaders: createLoaders(deps.db),
     subgraphs: deps.subgraphs,
     settings: orderSettings(deps.config.settings),
+    faults: deps.faults,
   };
 }

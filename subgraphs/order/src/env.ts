@@ -1,10 +1,6 @@
 import { z } from 'zod';
 import { parseEnv } from '@ecom/platform/env';
 
-/** Steps of the sagas at which a test can simulate a crash. */
-export const SAGA_FAILPOINTS = ['after-reserve', 'after-commit', 'after-stock-commit', 'after-charge'] as const;
-export type SagaFailpoint = (typeof SAGA_FAILPOINTS)[number];
-
 const settingsSchema = z.object({
   reservationTtlSeconds: z.number().int().min(1).max(86_400).default(900),
   expirySweepIntervalMs: z.number().int().min(50).default(1_000),
@@ -12,19 +8,17 @@ const settingsSchema = z.object({
   outboxBatchSize: z.number().int().min(1).max(1_000).default(100),
   /** A paid order's cancellation left unfinished this long is finished by the sweeper (longer than a saga's lease). */
   stalledCancellationGraceMs: z.number().int().min(0).default(60_000),
-  sagaFailpoint: z.enum(SAGA_FAILPOINTS).optional(),
 });
 
 export type OrderSettings = z.infer<typeof settingsSchema>;
 
 const envShape = {
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   RESERVATION_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   ORDER_EXPIRY_SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
   ORDER_OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
 };
 
-/** What src/index.ts passes to runSubgraph. A failpoint can never come from the environment. */
+/** What src/index.ts passes to runSubgraph. */
 export function orderSettingsFromEnv(source: NodeJS.ProcessEnv = process.env): OrderSettings {
   const env = parseEnv(envShape, source);
   return settingsSchema.parse({
@@ -36,17 +30,14 @@ export function orderSettingsFromEnv(source: NodeJS.ProcessEnv = process.env): O
 
 /**
  * The subgraph's settings from `config.settings` (defaults filled in), read per request so a test
- * can arm or disarm a failpoint on a running subgraph (the "restarted" process of a crash test).
- * A failpoint is refused outright in production: it exists only to crash a saga between steps.
+ * can change one on a running subgraph. A saga's failpoints are not settings: they are armed on the
+ * platform's fault injection (`deps.faults.failpoint`), which production refuses.
  */
-export function orderSettings(raw: Record<string, unknown> | undefined, source: NodeJS.ProcessEnv = process.env): OrderSettings {
+export function orderSettings(raw: Record<string, unknown> | undefined): OrderSettings {
   const result = settingsSchema.safeParse(raw ?? {});
   if (!result.success) {
     const problems = result.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new Error(`Invalid order settings:\n${problems.join('\n')}`);
-  }
-  if (result.data.sagaFailpoint && parseEnv({ NODE_ENV: envShape.NODE_ENV }, source).NODE_ENV === 'production') {
-    throw new Error('Invalid order settings:\n  sagaFailpoint: test-only, refused in production');
   }
   return result.data;
 }

@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { demoProducts } from '@ecom/platform/demo-catalog';
 import type { SubgraphName } from '@ecom/platform/env';
+import type { FaultInjection } from '@ecom/platform/fault-injection';
 import { DEAD_URL, startSubgraphs, type AnyTestSubgraph, type CallAs, type TestSubgraph } from '@ecom/platform/testing';
 import { cartSubgraph } from '@ecom/cart/server';
 import { inventorySubgraph } from '@ecom/inventory/server';
@@ -21,8 +22,10 @@ export interface OrderGraph {
   order: TestSubgraph<typeof schema>;
   cart: AnySubgraph;
   inventory: AnySubgraph;
-  /** The order subgraph's settings object: tests arm and disarm failpoints on it. */
+  /** The order subgraph's settings object, read per request: tests change them on the running subgraph. */
   settings: Record<string, unknown>;
+  /** The order subgraph's fault injection: tests arm and disarm the sagas' failpoints on it. */
+  faults: FaultInjection;
   /** Read at request time: tests repoint a sibling to take it down and bring it back. */
   urls: Record<SubgraphName, string>;
   dispose(): Promise<void>;
@@ -42,7 +45,7 @@ export async function startOrderGraph(settings: Record<string, unknown> = {}): P
     { settings: { order: settings } },
   );
   const order = subgraphs.order as unknown as TestSubgraph<typeof schema>;
-  return { order, cart: subgraphs.cart, inventory: subgraphs.inventory, settings, urls, dispose };
+  return { order, cart: subgraphs.cart, inventory: subgraphs.inventory, settings, faults: order.deps.faults, urls, dispose };
 }
 
 export interface OrderResult {

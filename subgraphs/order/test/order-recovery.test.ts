@@ -32,7 +32,7 @@ beforeAll(async () => {
 afterAll(() => g?.dispose());
 afterEach(() => {
   // Every test leaves the "restarted" process healthy for the next.
-  delete g.settings.sagaFailpoint;
+  delete g.faults.failpoint;
   g.settings.reservationTtlSeconds = 900;
 });
 
@@ -55,12 +55,12 @@ describe('a crash between saga steps, then a retry with the same key', () => {
     const cart = await addToCart(g, as, v, 3);
     const input = { cartId: cart.id, shippingAddress: ADDRESS, idempotencyKey: randomUUID() };
 
-    g.settings.sagaFailpoint = 'after-reserve';
+    g.faults.failpoint = 'after-reserve';
     expectCrash(await orderMutation(g, 'placeOrder', input, as));
     expect((await stockOf(g, v)).reserved).toBe(before.reserved + 3);
     expect(await myOrderIds(as)).toEqual([]);
 
-    delete g.settings.sagaFailpoint;
+    delete g.faults.failpoint;
     const retry = await orderMutation(g, 'placeOrder', input, as);
     expect(retry.result).toMatchObject({ __typename: 'Order', status: 'PENDING_PAYMENT' });
     expect(await myOrderIds(as)).toEqual([retry.result!.id]);
@@ -73,9 +73,9 @@ describe('a crash between saga steps, then a retry with the same key', () => {
     const [v, w] = [freshVariant(), freshVariant()];
     const cart = await addToCart(g, as, v, 2);
     const input = { cartId: cart.id, shippingAddress: ADDRESS, idempotencyKey: randomUUID() };
-    g.settings.sagaFailpoint = 'after-reserve';
+    g.faults.failpoint = 'after-reserve';
     expectCrash(await orderMutation(g, 'placeOrder', input, as));
-    delete g.settings.sagaFailpoint;
+    delete g.faults.failpoint;
     await addToCart(g, as, w, 1, cart.id);
 
     const retry = await orderMutation(g, 'placeOrder', input, as);
@@ -91,7 +91,7 @@ describe('a crash between saga steps, then a retry with the same key', () => {
     const v = freshVariant();
     const cart = await addToCart(g, as, v, 1);
     const input = { cartId: cart.id, shippingAddress: ADDRESS, idempotencyKey: randomUUID() };
-    g.settings.sagaFailpoint = 'after-commit';
+    g.faults.failpoint = 'after-commit';
     expectCrash(await orderMutation(g, 'placeOrder', input, as));
     const [orderId] = await myOrderIds(as);
     expect(orderId).toBeDefined();
@@ -103,7 +103,7 @@ describe('a crash between saga steps, then a retry with the same key', () => {
       ))!.lines,
     ).toEqual([]);
 
-    delete g.settings.sagaFailpoint;
+    delete g.faults.failpoint;
     const retry = await orderMutation(g, 'placeOrder', input, as);
     expect(retry.result!.id).toBe(orderId);
     expect(await myOrderIds(as)).toEqual([orderId]);
@@ -118,10 +118,10 @@ describe('a crash between saga steps, then a retry with the same key', () => {
     const order = await mutateOrder(g, 'placeOrder', { cartId: cart.id, shippingAddress: ADDRESS }, as);
     const pay = { orderId: order.id, paymentToken: 'tok_visa', idempotencyKey: randomUUID() };
 
-    g.settings.sagaFailpoint = 'after-stock-commit';
+    g.faults.failpoint = 'after-stock-commit';
     expectCrash(await orderMutation(g, 'payOrder', pay, as));
     expect((await readOrder(g, order.id, as))!.status).toBe('PENDING_PAYMENT');
-    delete g.settings.sagaFailpoint;
+    delete g.faults.failpoint;
 
     const retry = await orderMutation(g, 'payOrder', pay, as);
     expect(retry.result).toMatchObject({ __typename: 'Order', status: 'PAID' });
@@ -135,12 +135,12 @@ describe('a crash between saga steps, then a retry with the same key', () => {
     const before = await stockOf(g, v);
     const cart = await addToCart(g, as, v, 1);
     const order = await mutateOrder(g, 'placeOrder', { cartId: cart.id, shippingAddress: ADDRESS }, as);
-    g.settings.sagaFailpoint = 'after-commit';
+    g.faults.failpoint = 'after-commit';
     const pay = { orderId: order.id, paymentToken: 'tok_visa', idempotencyKey: randomUUID() };
     expectCrash(await orderMutation(g, 'payOrder', pay, as));
     const cancel = { orderId: order.id, idempotencyKey: randomUUID() };
     expectCrash(await orderMutation(g, 'cancelOrder', cancel, as));
-    delete g.settings.sagaFailpoint;
+    delete g.faults.failpoint;
 
     expect((await orderMutation(g, 'payOrder', pay, as)).result).toMatchObject({ status: 'PAID' });
     expect((await orderMutation(g, 'cancelOrder', cancel, as)).result).toMatchObject({ status: 'CANCELLED' });
@@ -177,9 +177,9 @@ describe('without any request', () => {
     const before = await stockOf(g, v);
     const cart = await addToCart(g, as, v, 1);
     const order = await mutateOrder(g, 'placeOrder', { cartId: cart.id, shippingAddress: ADDRESS }, as);
-    g.settings.sagaFailpoint = 'after-stock-commit';
+    g.faults.failpoint = 'after-stock-commit';
     expectCrash(await orderMutation(g, 'payOrder', { orderId: order.id, paymentToken: 'tok_visa', idempotencyKey: randomUUID() }, as));
-    delete g.settings.sagaFailpoint;
+    delete g.faults.failpoint;
 
     const settled = await eventually(
       () => readOrder(g, order.id, as),
@@ -196,9 +196,9 @@ describe('without any request', () => {
     const before = await stockOf(g, v);
     const cart = await addToCart(g, as, v, 1);
     const order = await mutateOrder(g, 'placeOrder', { cartId: cart.id, shippingAddress: ADDRESS }, as);
-    g.settings.sagaFailpoint = 'after-charge';
+    g.faults.failpoint = 'after-charge';
     expectCrash(await orderMutation(g, 'payOrder', { orderId: order.id, paymentToken: 'tok_visa', idempotencyKey: randomUUID() }, as));
-    delete g.settings.sagaFailpoint;
+    delete g.faults.failpoint;
 
     expect(
       (await eventually(
@@ -222,9 +222,9 @@ describe('without any request', () => {
     const order = await mutateOrder(g, 'placeOrder', { cartId: cart.id, shippingAddress: ADDRESS }, as);
     await mutateOrder(g, 'payOrder', { orderId: order.id, paymentToken: 'tok_visa' }, as);
     const cancel = { orderId: order.id, reason: 'too slow', idempotencyKey: randomUUID() };
-    g.settings.sagaFailpoint = 'after-stock-commit';
+    g.faults.failpoint = 'after-stock-commit';
     expectCrash(await orderMutation(g, 'cancelOrder', cancel, as));
-    delete g.settings.sagaFailpoint;
+    delete g.faults.failpoint;
     // Restocked, refunded, but still PAID: the sweeper finishes it.
     expect(await stockOf(g, v)).toEqual(before);
 
@@ -247,9 +247,9 @@ describe('without any request', () => {
     const v = freshVariant();
     const before = await stockOf(g, v);
     const cart = await addToCart(g, as, v, 2);
-    g.settings.sagaFailpoint = 'after-reserve';
+    g.faults.failpoint = 'after-reserve';
     expectCrash(await orderMutation(g, 'placeOrder', { cartId: cart.id, shippingAddress: ADDRESS, idempotencyKey: randomUUID() }, as));
-    delete g.settings.sagaFailpoint;
+    delete g.faults.failpoint;
     expect((await stockOf(g, v)).reserved).toBe(before.reserved + 2);
 
     expect(

@@ -16,14 +16,7 @@ describe('order settings', () => {
     );
   });
 
-  it('never takes a failpoint from the environment', () => {
-    expect(orderSettingsFromEnv({ sagaFailpoint: 'after-reserve' }).sagaFailpoint).toBeUndefined();
-  });
-
-  it('honours a failpoint in tests and refuses one in production', () => {
-    expect(orderSettings({ sagaFailpoint: 'after-reserve' }, { NODE_ENV: 'test' }).sagaFailpoint).toBe('after-reserve');
-    expect(() => orderSettings({ sagaFailpoint: 'after-reserve' }, { NODE_ENV: 'production' })).toThrow(/refused in production/);
-    expect(() => orderSettings({ sagaFailpoint: 'halfway' }, { NODE_ENV: 'test' })).toThrow(/sagaFailpoint/);
-    expect(orderSettings(undefined, { NODE_ENV: 'production' }).reservationTtlSeconds).toBe(900);
+  it('fills in every default when given none', () => {
+    expect(orderSettings(undefined).reservationTtlSeconds).toBe(900);
   });
 });

@@ -1,5 +1,6 @@
 import type { GraphQLError } from 'graphql';
 import { serviceFault } from './errors.ts';
+import { withFieldDelay, type FaultInjection } from './fault-injection.ts';
 import { deadlineHits } from './metrics.ts';
 import type { SubgraphName } from './subgraph-names.ts';
 import { annotateSpan } from './tracing.ts';
@@ -15,6 +16,8 @@ export interface DeadlineOptions {
   /** The request's overall deadline (epoch ms), from the gateway's `x-deadline-ms`. */
   deadline: number;
   budgets: FieldBudgets;
+  /** The subgraph's injected faults, whose per-field delay this batch waits out first. */
+  faults?: FaultInjection;
 }
 
 export interface FieldBudgets {
@@ -22,8 +25,6 @@ export interface FieldBudgets {
   perField: Record<string, number>;
   /** Time kept back from the request deadline for serialising and sending the answer. */
   marginMs: number;
-  /** Fault injection for tests and demos (never honoured in production): extra delay per field. */
-  injectedDelayMs?: Record<string, number>;
 }
 
 export const DEFAULT_FIELD_BUDGETS: FieldBudgets = { defaultMs: 250, perField: {}, marginMs: 25 };
@@ -54,8 +55,7 @@ export function batchBudgetMs(o: DeadlineOptions, now = Date.now()): number {
  */
 export async function withDeadline<T>(o: DeadlineOptions, keyCount: number, run: () => Promise<T[]>): Promise<(T | Error)[]> {
   const budget = batchBudgetMs(o);
-  const injected = o.budgets.injectedDelayMs?.[o.field] ?? 0;
-  const work = injected > 0 ? new Promise<void>((r) => setTimeout(r, injected)).then(run) : run();
+  const work = withFieldDelay(o.faults, o.field, run);
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<'expired'>((r) => {
     timer = setTimeout(() => r('expired'), budget);

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DEFAULT_FIELD_BUDGETS, parseFieldBudgets, type FieldBudgets } from './deadline.ts';
-import type { FaultInjection } from './fault-injection.ts';
+import { noFaults, type FaultInjection } from './fault-injection.ts';
 import { SUBGRAPH_NAMES, type SubgraphName } from './subgraph-names.ts';
 
 /**
@@ -117,13 +117,19 @@ export const platformEnvShape = {
 
 export type PlatformEnv = z.infer<z.ZodObject<typeof platformEnvShape>>;
 
-/** Fault injection from the environment; production refuses to start with any fault set. */
+/**
+ * Fault injection from the environment. Production refuses to start with any fault set, and its
+ * faults are frozen at none, so nothing in the process can arm a delay, an outage or a failpoint.
+ */
 export function faultsFrom(env: Pick<PlatformEnv, 'NODE_ENV' | 'FAULT_MODE' | 'FAULT_DELAY_MS' | 'FAULT_FIELD_DELAYS'>): FaultInjection {
   const fieldDelaysMs = parseFieldBudgets(env.FAULT_FIELD_DELAYS);
-  if (env.NODE_ENV === 'production' && (env.FAULT_MODE !== 'none' || Object.keys(fieldDelaysMs).length > 0)) {
+  if (env.NODE_ENV !== 'production') return { ...noFaults(), mode: env.FAULT_MODE, delayMs: env.FAULT_DELAY_MS, fieldDelaysMs };
+  if (env.FAULT_MODE !== 'none' || Object.keys(fieldDelaysMs).length > 0) {
     throw new Error('Invalid environment:\n  FAULT_MODE / FAULT_FIELD_DELAYS: fault injection is refused in production');
   }
-  return { mode: env.FAULT_MODE, delayMs: env.FAULT_DELAY_MS, fieldDelaysMs };
+  const none = noFaults();
+  Object.freeze(none.fieldDelaysMs);
+  return Object.freeze(none);
 }
 
 export function fieldBudgetsFrom(env: Pick<PlatformEnv, 'FIELD_BUDGET_MS' | 'FIELD_BUDGETS'>): FieldBudgets {

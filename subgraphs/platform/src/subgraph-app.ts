@@ -39,6 +39,8 @@ export interface SubgraphDeps<TSchema extends Record<string, unknown>> {
   subgraphs: SubgraphClient;
   logger: Logger;
   config: SubgraphConfig;
+  /** This subgraph's injected faults (config.faults, or none): tests change them on a running subgraph. */
+  faults: FaultInjection;
   /** Deadline options for a loader feeding `field` (e.g. `Product.priceRange`) in this request. */
   deadlineFor(base: RequestContext, field: string): DeadlineOptions;
 }
@@ -91,13 +93,14 @@ export async function bootSubgraph<TSchema extends Record<string, unknown>, TCon
     subgraphs: createSubgraphClient(config.subgraphUrls, config.gatewaySecret),
     logger,
     config,
+    faults,
     deadlineFor(base, field) {
-      const budgets = config.fieldBudgets ?? DEFAULT_FIELD_BUDGETS;
       return {
         field,
         service: def.name,
         deadline: base.deadline,
-        budgets: { ...budgets, injectedDelayMs: faults.fieldDelaysMs },
+        budgets: config.fieldBudgets ?? DEFAULT_FIELD_BUDGETS,
+        faults,
       };
     },
   };

@@ -5,7 +5,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { parse, type GraphQLFormattedError } from 'graphql';
 import { fault, INTERNAL_MESSAGE } from './errors.ts';
-import type { FaultInjection } from './fault-injection.ts';
+import { beforeRequest, type FaultInjection } from './fault-injection.ts';
 import { verifySignature } from './gateway-credential.ts';
 import { createHttpHost, headerMapOf, parseJsonBody, readBody, sendFaults } from './http-host.ts';
 import type { Logger } from './logger.ts';
@@ -26,7 +26,8 @@ export interface SubgraphServerOptions<TContext extends RequestContext> {
   plugins?: ApolloServerPlugin<TContext>[];
   /** The gateway's shared secret: unsigned requests to /graphql are refused. */
   gatewaySecret: string;
-  faults?: FaultInjection;
+  /** Read on every request, so a test changes a running server's faults. */
+  faults: FaultInjection;
 }
 
 export interface RunningSubgraph {
@@ -87,11 +88,8 @@ export async function startSubgraph<TContext extends RequestContext>(
       }
       const headers = headerMapOf(req);
 
-      const faults = options.faults;
-      if (faults?.mode === 'error') {
-        return sendFaults(res, 503, [fault('SERVICE_UNAVAILABLE', 'Injected fault: unavailable', { service: options.name })]);
-      }
-      if (faults?.mode === 'delay') await new Promise((r) => setTimeout(r, faults.delayMs));
+      const injected = await beforeRequest(options.faults, options.name);
+      if (injected) return sendFaults(res, injected.status, injected.errors);
       const base = requestContextFrom(req.headers, options.logger);
       const parsed = parseJsonBody(req.method, body);
       if (parsed === 'invalid') return sendFaults(res, 400, [fault('INVALID_INPUT', 'Body is not valid JSON')]);

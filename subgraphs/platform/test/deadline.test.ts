@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FIELD_BUDGETS, batchBudgetMs, parseFieldBudgets, type DeadlineOptions } from '../src/deadline.ts';
+import { noFaults } from '../src/fault-injection.ts';
 import { rowLoader } from '../src/loaders.ts';
 
 const options = (over: Partial<DeadlineOptions> = {}): DeadlineOptions => ({
@@ -54,19 +55,19 @@ describe('deadline-aware loaders', () => {
   });
 
   it('apply an injected per-field delay (fault injection) so only that field times out', async () => {
-    const budgets = { ...DEFAULT_FIELD_BUDGETS, defaultMs: 50, injectedDelayMs: { 'Variant.compareAtPrice': 500 } };
+    const faults = { ...noFaults(), fieldDelaysMs: { 'Variant.compareAtPrice': 500 } };
     const slow = rowLoader(
       async (keys: readonly string[]) => keys.map((id) => ({ id })),
       (r) => r.id,
       {
-        deadline: options({ field: 'Variant.compareAtPrice', budgets }),
+        deadline: options({ field: 'Variant.compareAtPrice', faults }),
       },
     );
     const fast = rowLoader(
       async (keys: readonly string[]) => keys.map((id) => ({ id })),
       (r) => r.id,
       {
-        deadline: options({ field: 'Variant.price', budgets }),
+        deadline: options({ field: 'Variant.price', faults }),
       },
     );
     await expect(slow.load('x')).rejects.toMatchObject({ extensions: { code: 'TIMEOUT' } });

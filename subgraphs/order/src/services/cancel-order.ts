@@ -1,10 +1,10 @@
 import { domainError, fault } from '@ecom/platform/errors';
+import { failpoint } from '@ecom/platform/fault-injection';
 import { sagaStep } from '@ecom/platform/tracing';
 import type { Lease } from '@ecom/platform/idempotency';
 import { linesByOrderIds, markCancelRequested, orderById, type OrderDb } from '../db/orders.ts';
 import type { OrderRow, OrderStatus } from '../db/schema.ts';
 import type { OrderContext } from '../context.ts';
-import { failpoint } from './failpoint.ts';
 import { validateCancelOrder, type CancelOrderInput } from './order-input.ts';
 import { markCancelled, refundIfCharged, settleCommittedPayment } from './order-settlement.ts';
 import { orderView, type OrderView } from './order-view.ts';
@@ -48,7 +48,7 @@ async function runCancelOrder(ctx: OrderContext, { caller, userId, lease }: Saga
   if (order.status === 'PENDING_PAYMENT') {
     const state = await sagaStep('cancelOrder', 'releaseStock', () => releaseStock(caller, input.orderId));
     if (state !== 'SOLD') {
-      failpoint(ctx.settings, 'after-stock-commit');
+      failpoint(ctx.faults, 'after-stock-commit');
       return finish(ctx, lease, order, 'PENDING_PAYMENT', reason);
     }
     // A payment committed the stock first: the order is paid, so it is cancelled as a paid one.
@@ -67,7 +67,7 @@ async function runCancelOrder(ctx: OrderContext, { caller, userId, lease }: Saga
   });
   if (!started) return notCancellable((await orderById(db, order.id))!.status);
   await sagaStep('cancelOrder', 'restock', () => restockOrder(caller, order.id));
-  failpoint(ctx.settings, 'after-stock-commit');
+  failpoint(ctx.faults, 'after-stock-commit');
   return finish(ctx, lease, started, 'PAID', reason);
 }
 
@@ -78,7 +78,7 @@ async function finish(ctx: OrderContext, lease: Lease, order: OrderRow, from: 'P
     await completeLease(lease, tx, orderView(row, lines));
   });
   if (cancelled) {
-    failpoint(ctx.settings, 'after-commit');
+    failpoint(ctx.faults, 'after-commit');
     return orderView(cancelled, lines);
   }
   // A racing cancellation (or the sweeper finishing a stalled one) got there first: the order is

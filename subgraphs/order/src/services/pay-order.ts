@@ -1,10 +1,10 @@
 import { domainError, fault } from '@ecom/platform/errors';
+import { failpoint } from '@ecom/platform/fault-injection';
 import { sagaStep } from '@ecom/platform/tracing';
 import { linesByOrderIds, orderById } from '../db/orders.ts';
 import { approvedPayment, insertPayment } from '../db/payments.ts';
 import type { OrderRow } from '../db/schema.ts';
 import type { OrderContext } from '../context.ts';
-import { failpoint } from './failpoint.ts';
 import { validatePayOrder, type PayOrderInput } from './order-input.ts';
 import { markPaid, refundIfCharged } from './order-settlement.ts';
 import { orderView, type OrderView } from './order-view.ts';
@@ -70,7 +70,7 @@ async function runPayOrder(ctx: OrderContext, { caller, userId, lease }: SagaSte
       // Lost a race with another payment of this order (under another key).
       return invalidState('This order is already being paid. Check the order status before paying again.');
     }
-    failpoint(ctx.settings, 'after-charge');
+    failpoint(ctx.faults, 'after-charge');
   }
 
   const state = await sagaStep('payOrder', 'commitStock', () => commitStock(caller, order.id));
@@ -80,14 +80,14 @@ async function runPayOrder(ctx: OrderContext, { caller, userId, lease }: SagaSte
     return invalidState('The time to pay for this order ran out before the payment went through; the charge was refunded. Place the order again.');
   }
   if (state !== 'SOLD') throw fault('INTERNAL', 'The stock of this order is in an unexpected state. Retry later with the same key.');
-  failpoint(ctx.settings, 'after-stock-commit');
+  failpoint(ctx.faults, 'after-stock-commit');
 
   const lines = await linesByOrderIds(db, [order.id]);
   const paid = await markPaid(db, order.id, new Date(), async (tx, row) => {
     await completeLease(lease, tx, orderView(row, lines));
   });
   if (paid) {
-    failpoint(ctx.settings, 'after-commit');
+    failpoint(ctx.faults, 'after-commit');
     return orderView(paid, lines);
   }
   // Someone settled this payment for us (cancel, sweeper) or the order moved on meanwhile.

@@ -1,4 +1,5 @@
 import { domainError, fault } from '@ecom/platform/errors';
+import { failpoint } from '@ecom/platform/fault-injection';
 import { sagaStep } from '@ecom/platform/tracing';
 import { claimPlan, deletePlan, planOf } from '../db/checkout-plans.ts';
 import { appendEvent } from '../db/outbox.ts';
@@ -9,7 +10,6 @@ import type { CheckoutPlanRow, OrderLineRow, OrderRow } from '../db/schema.ts';
 import type { OrderContext } from '../context.ts';
 import { checkoutQuote, completeCheckout, type CheckoutQuote } from './cart-calls.ts';
 import { variantSnapshots } from './catalog-calls.ts';
-import { failpoint } from './failpoint.ts';
 import { completeLease, openSaga, viewOf, type SagaStep } from './saga-support.ts';
 import type { CartEmpty, IdempotencyOutcome, Invalid, NotFound, PriceChanged, Unauthenticated } from './order-errors.ts';
 import { addressSnapshot, validatePlaceOrder, type PlaceOrderInput } from './order-input.ts';
@@ -74,7 +74,7 @@ async function runPlaceOrder(ctx: OrderContext, { caller, userId, lease }: SagaS
       retryable: false,
     });
   }
-  failpoint(ctx.settings, 'after-reserve');
+  failpoint(ctx.faults, 'after-reserve');
 
   const { row, lines } = orderFromPlan(orderId, userId, input, planRow, new Date());
   const view = orderView(row, lines);
@@ -102,7 +102,7 @@ async function runPlaceOrder(ctx: OrderContext, { caller, userId, lease }: SagaS
   );
   // Another execution of this key (one that outlived its lease) created it first: answer that one.
   if (!created) return viewOf(db, (await orderById(db, orderId))!);
-  failpoint(ctx.settings, 'after-commit');
+  failpoint(ctx.faults, 'after-commit');
 
   // Best effort here; the outbox relay repeats it until the cart confirms.
   await sagaStep('placeOrder', 'completeCheckout', () =>
