@@ -4,18 +4,13 @@ import { marketingSubgraph } from '@ecom/marketing/server';
 import { orderSubgraph } from '@ecom/order/server';
 import { SUBGRAPH_NAMES, type SubgraphName } from '@ecom/platform/env';
 import { createLogger } from '@ecom/platform/logger';
-import type { RequestContext } from '@ecom/platform/request-context';
-import type { SubgraphConfig, SubgraphDefinition } from '@ecom/platform/subgraph-app';
-import { startTestSubgraph, TEST_SECRET, type TestSubgraph } from '@ecom/platform/testing';
+import { startSubgraphs, TEST_SECRET, type AnyTestSubgraph, type StartSubgraphsOptions } from '@ecom/platform/testing';
 import { pricingSubgraph } from '@ecom/pricing/server';
 import { productSubgraph } from '@ecom/product/server';
 import { readPublishedSupergraph } from '@ecom/schema/compose';
 import { DEV_JWT_SECRET } from '../../src/env.ts';
 import { mintToken } from '../../src/edge/auth.ts';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/server.ts';
-
-// Each definition is typed by its own db schema and context; the harness only boots them.
-type AnySubgraph = SubgraphDefinition<Record<string, unknown>, RequestContext>;
 
 export const SUBGRAPHS = {
   product: productSubgraph,
@@ -24,13 +19,9 @@ export const SUBGRAPHS = {
   cart: cartSubgraph,
   order: orderSubgraph,
   marketing: marketingSubgraph,
-} as unknown as Record<SubgraphName, AnySubgraph>;
+};
 
-export interface StartGraphOptions {
-  /** Settings per subgraph, as its env.ts would produce them: `{ order: { reservationTtlSeconds: 2 } }`. */
-  settings?: Partial<Record<SubgraphName, Record<string, unknown>>>;
-  /** Any other boot config per subgraph (faults, field budgets, onStatement, logger, ...). */
-  config?: Partial<Record<SubgraphName, Partial<SubgraphConfig>>>;
+export interface StartGraphOptions extends StartSubgraphsOptions {
   /** Where the gateway fetches a subgraph instead of the in-process one (a proxy, a stub, a dead port). */
   gatewayUrls?: Partial<Record<SubgraphName, string>>;
   /** Gateway options beyond the wiring (requestTimeoutMs, plugins, logger, ...). */
@@ -60,14 +51,14 @@ export interface Graph {
   request<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, options?: RequestOptions): Promise<GraphResponse<T>>;
   /** A JWT the gateway accepts. */
   token(sub: string, roles?: string[]): Promise<string>;
-  subgraphs: Record<SubgraphName, TestSubgraph<Record<string, unknown>>>;
+  subgraphs: Record<SubgraphName, AnyTestSubgraph>;
   /** What subgraphs use to call each other (filled in as each listens). */
   subgraphUrls: Record<SubgraphName, string>;
   /** What the gateway fetches; mutable, read on every request. */
   gatewayUrls: Record<SubgraphName, string>;
   gateway: Gateway;
   jwtSecret: string;
-  /** Stops one subgraph for good (its database too), as an outage would; stop() skips it later. */
+  /** Stops one subgraph for good (its database too), as an outage would; stopping it again does nothing. */
   stopSubgraph(name: SubgraphName): Promise<void>;
   stop(): Promise<void>;
 }
@@ -78,28 +69,8 @@ export interface Graph {
  * cross-wired through one shared URL map, and the gateway on the committed supergraph.
  */
 export async function startGraph(options: StartGraphOptions = {}): Promise<Graph> {
-  const unwired = 'http://127.0.0.1:9/graphql';
-  const subgraphUrls = Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, unwired])) as Record<SubgraphName, string>;
-  const gatewayUrls = { ...subgraphUrls };
-  const subgraphs = {} as Record<SubgraphName, TestSubgraph<Record<string, unknown>>>;
-
-  const started = await Promise.allSettled(
-    SUBGRAPH_NAMES.map(async (name) => {
-      const sg = await startTestSubgraph(SUBGRAPHS[name], {
-        subgraphUrls,
-        settings: options.settings?.[name] ?? {},
-        ...options.config?.[name],
-      });
-      subgraphs[name] = sg;
-      subgraphUrls[name] = sg.url;
-      gatewayUrls[name] = options.gatewayUrls?.[name] ?? sg.url;
-    }),
-  );
-  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) {
-    await Promise.all(Object.values(subgraphs).map((sg) => sg.dispose()));
-    throw failed.reason;
-  }
+  const { subgraphs, urls: subgraphUrls, dispose } = await startSubgraphs(SUBGRAPHS, options);
+  const gatewayUrls = Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, options.gatewayUrls?.[n] ?? subgraphUrls[n]])) as Record<SubgraphName, string>;
 
   const jwtSecret = options.gateway?.jwtSecret ?? DEV_JWT_SECRET;
   const gateway = createGateway({
@@ -114,10 +85,9 @@ export async function startGraph(options: StartGraphOptions = {}): Promise<Graph
     subgraphUrls: gatewayUrls,
   });
   const { url } = await gateway.listen(0, '127.0.0.1').catch(async (err: unknown) => {
-    await Promise.all(Object.values(subgraphs).map((sg) => sg.dispose()));
+    await dispose();
     throw err;
   });
-  const stopped = new Set<SubgraphName>();
 
   return {
     url,
@@ -140,15 +110,10 @@ export async function startGraph(options: StartGraphOptions = {}): Promise<Graph
       }
       return { status: res.status, headers: res.headers, body };
     },
-    async stopSubgraph(name) {
-      const sg = subgraphs[name];
-      if (stopped.has(name) || !sg) return;
-      stopped.add(name);
-      await sg.dispose();
-    },
+    stopSubgraph: (name) => subgraphs[name].dispose(),
     async stop() {
       await gateway.stop();
-      await Promise.all(SUBGRAPH_NAMES.filter((n) => !stopped.has(n) && subgraphs[n]).map((n) => subgraphs[n].dispose()));
+      await dispose();
     },
   };
 }

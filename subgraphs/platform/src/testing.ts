@@ -48,7 +48,7 @@ export interface TestSubgraph<TSchema extends Record<string, unknown>> extends B
   url: string;
   /** Signed call to this subgraph. */
   call<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, as?: CallAs): Promise<GraphQLResponse<T>>;
-  /** Stops it and drops its test database. */
+  /** Stops it and drops its test database; once, however often it is called. */
   dispose: () => Promise<void>;
 }
 
@@ -76,14 +76,16 @@ export async function startTestSubgraph<TSchema extends Record<string, unknown>,
     throw err;
   });
   const running = await booted.listen(0);
+  let disposed: Promise<void> | undefined;
   return {
     ...booted,
     url: running.url,
     call: (query, variables = {}, as = {}) => callSubgraph(running.url, TEST_SECRET, query, variables, as),
-    async dispose() {
-      await booted.close();
-      await database?.drop();
-    },
+    dispose: () =>
+      (disposed ??= (async () => {
+        await booted.close();
+        await database?.drop();
+      })()),
   };
 }
 
