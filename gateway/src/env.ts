@@ -79,6 +79,8 @@ export interface EdgeEnv {
   rateLimit?: RateLimitSettings;
   /** Set in safelist mode: the manifest to load. */
   safelistManifestPath?: string;
+  /** The registered operations, when the manifest exists: which app each belongs to (app rate budgets). */
+  operationManifestPath?: string;
   /** 0: the supergraph file is read once. */
   supergraphPollMs: number;
   queryLimits: QueryLimits;
@@ -173,6 +175,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): GatewayEnv {
           ? { points: env.RATE_LIMIT_POINTS, windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS, clients: clientLimits(env.RATE_LIMIT_CLIENTS) }
           : undefined,
       safelistManifestPath: safelist ? manifestPath : undefined,
+      operationManifestPath: existsSync(manifestPath) ? manifestPath : undefined,
       supergraphPollMs: env.SUPERGRAPH_POLL_MS,
       queryLimits: {
         depth: env.QUERY_MAX_DEPTH,

@@ -18,10 +18,10 @@ import { StaleValues } from './subgraph-fetch/stale-values.ts';
 import { admitOperation } from './edge/operation-admission.ts';
 import { persistedQueryCache } from './plugins/apq-cache.ts';
 import { createCors } from './edge/cors.ts';
-import { authenticateStep, executeStep, rateLimitStep, readOperation, runEdgePipeline, type EdgeSteps } from './edge/pipeline.ts';
+import { authenticateStep, executeStep, rateLimitAppStep, rateLimitStep, readOperation, runEdgePipeline, type EdgeSteps } from './edge/pipeline.ts';
 import { DEFAULT_QUERY_LIMITS, queryLimits, type QueryLimits } from './plugins/query-limits.ts';
 import { createRateLimiter, type RateLimitSettings } from './edge/rate-limit.ts';
-import type { Safelist } from './edge/safelist.ts';
+import type { OperationRegistry, Safelist } from './edge/safelist.ts';
 import { hideSuggestions } from './plugins/suggestions.ts';
 import { refuse } from './edge/refusal.ts';
 import { createExplorer, type ExplorerOptions } from './edge/explorer.ts';
@@ -61,6 +61,12 @@ export interface GatewayOptions {
   rateLimit?: RateLimitSettings;
   /** Safelist mode: only these registered operations run. */
   safelist?: Safelist;
+  /**
+   * The registered operations (schema/operations/manifest.json), which tell which app an operation
+   * belongs to: an app's rate budget is drawn only by its own. The safelist's when omitted; with
+   * neither, no app budget is ever drawn.
+   */
+  registeredOperations?: OperationRegistry;
   /** Origins browsers may call from (`*` for any); none when omitted. */
   corsOrigins?: string[];
   /** Schema introspection (turn off in production); on when omitted. */
@@ -105,6 +111,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     rateLimit: rateLimitStep(rateLimiter),
     readOperation,
     admit: (op) => admitOperation(op, { maxTokens: limits.tokens, safelist: options.safelist }),
+    rateLimitApp: rateLimitAppStep(rateLimiter, options.registeredOperations ?? options.safelist),
     execute: executeStep(apollo, { requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, logger }),
   };
   const observedSteps = ledger.observeSteps(steps);
