@@ -7,7 +7,7 @@ import { HEADERS, type RequestContext } from '@ecom/platform/request-context';
 import { operationSpan } from '@ecom/platform/operation-span';
 import { createAuthenticator, type TokenClaims } from './edge/auth.ts';
 import { formatError, requestIdOnFaults } from './plugins/error-format.ts';
-import { probeSubgraphs } from './edge/readiness.ts';
+import { cachedProbe, probeSubgraphs } from './edge/readiness.ts';
 import { requestIdFrom } from './edge/request-id.ts';
 import { createCache, type Cache } from '@ecom/platform/cache';
 import { foldPartialErrors } from './plugins/partial-errors.ts';
@@ -73,6 +73,8 @@ export interface GatewayOptions {
   introspection?: boolean;
   /** The offline explorer at `GET /graphql` for browsers (edge/explorer.ts); off when omitted. */
   explorer?: ExplorerOptions;
+  /** How long one fan-out of subgraph probes answers `/readyz` (READINESS_CACHE_MS when omitted). */
+  readinessCacheMs?: number;
 }
 
 export interface RunningGateway {
@@ -115,6 +117,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     execute: executeStep(apollo, { requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, logger }),
   };
   const observedSteps = ledger.observeSteps(steps);
+  const probe = cachedProbe(() => probeSubgraphs(subgraphs.all()), options.readinessCacheMs);
   const http = createHttpHost({
     service: 'gateway',
     logger,
@@ -124,7 +127,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     async readiness() {
       if (!loaded) return { ready: false, detail: { supergraph: 'not loaded', down: [] } };
-      const { ready, down } = await probeSubgraphs(subgraphs.all());
+      const { ready, down } = await probe();
       return { ready, detail: { down } };
     },
     routes: explorer && ((req, res, url) => explorer(req, res, url)),

@@ -78,7 +78,10 @@ export function rateLimitStep(limiter: Pick<RateLimiter, 'admit'> | undefined): 
  * the request runs one of the app's registered operations. Otherwise it is a label (logs, metrics)
  * and the request is limited per principal alone, so ad-hoc traffic cannot spend an app's budget.
  */
-export function rateLimitAppStep(limiter: Pick<RateLimiter, 'admitApp'> | undefined, registry: OperationRegistry | undefined): EdgeSteps['rateLimitApp'] {
+export function rateLimitAppStep(
+  limiter: Pick<RateLimiter, 'admitApp'> | undefined,
+  registry: OperationRegistry | undefined,
+): EdgeSteps['rateLimitApp'] {
   return async (req, op) => {
     const clientName = req.headers['apollographql-client-name'];
     if (!limiter || !registry || typeof clientName !== 'string') return undefined;

@@ -45,5 +45,4 @@ describe('a body streamed past the cap', () => {
     expect(outcome.bytesSent).toBeLessThan(64 * 1024 * 1024);
     expect(outcome.elapsedMs).toBeLessThan(10_000);
   });
-
 });

@@ -46,7 +46,9 @@ export function uploadOversized(
     socket.on('connect', () => {
       void (async () => {
         const framing = options.declareLength ? `content-length: ${totalBytes}` : 'transfer-encoding: chunked';
-        socket.write(`POST ${pathname} HTTP/1.1\r\nhost: ${hostname}\r\ncontent-type: application/json\r\nconnection: keep-alive\r\n${framing}\r\n\r\n`);
+        socket.write(
+          `POST ${pathname} HTTP/1.1\r\nhost: ${hostname}\r\ncontent-type: application/json\r\nconnection: keep-alive\r\n${framing}\r\n\r\n`,
+        );
         while (!closed && bytesSent < totalBytes) {
           const piece = options.declareLength ? CHUNK : Buffer.concat([Buffer.from(`${CHUNK.length.toString(16)}\r\n`), CHUNK, Buffer.from('\r\n')]);
           bytesSent += CHUNK.length;
