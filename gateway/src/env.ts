@@ -64,6 +64,10 @@ const shape = {
   QUERY_MAX_ALIASES: z.coerce.number().int().min(0).default(DEFAULT_QUERY_LIMITS.aliases),
   QUERY_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(DEFAULT_QUERY_LIMITS.directives),
   QUERY_MAX_TOKENS: z.coerce.number().int().positive().default(DEFAULT_QUERY_LIMITS.tokens),
+  /** Bytes of query text; the body cap (1 MB) still bounds variables. */
+  QUERY_MAX_BYTES: z.coerce.number().int().positive().default(DEFAULT_QUERY_LIMITS.bytes),
+  /** Characters in one string literal of the query text. */
+  QUERY_MAX_STRING_LENGTH: z.coerce.number().int().positive().default(DEFAULT_QUERY_LIMITS.stringLength),
   QUERY_MAX_COST: z.coerce.number().positive().default(DEFAULT_QUERY_LIMITS.cost),
   /** Schema introspection; default: on except in production. */
   INTROSPECTION: booleanFlag,
@@ -182,6 +186,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): GatewayEnv {
         aliases: env.QUERY_MAX_ALIASES,
         directives: env.QUERY_MAX_DIRECTIVES,
         tokens: env.QUERY_MAX_TOKENS,
+        bytes: env.QUERY_MAX_BYTES,
+        stringLength: env.QUERY_MAX_STRING_LENGTH,
         cost: env.QUERY_MAX_COST,
       },
       introspection: env.INTROSPECTION ?? nodeEnv !== 'production',

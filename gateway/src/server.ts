@@ -55,7 +55,7 @@ export interface GatewayOptions {
   tokenClaims?: TokenClaims;
   /** Rate-limit counters in this Redis (shared by every instance); in memory without it. */
   redisUrl?: string;
-  /** Depth, aliases, directives, tokens, cost; DEFAULT_QUERY_LIMITS for what is not given. */
+  /** Depth, aliases, directives, tokens, query bytes, string literals, cost; DEFAULT_QUERY_LIMITS for what is not given. */
   queryLimits?: Partial<QueryLimits>;
   /** Per principal and per app; no rate limiting when omitted. */
   rateLimit?: RateLimitSettings;
@@ -112,7 +112,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     authenticate: authenticateStep(createAuthenticator(options.jwtSecret, options.jwksUrl, options.tokenClaims)),
     rateLimit: rateLimitStep(rateLimiter),
     readOperation,
-    admit: (op) => admitOperation(op, { maxTokens: limits.tokens, safelist: options.safelist }),
+    admit: (op) => admitOperation(op, { text: limits, safelist: options.safelist }),
     rateLimitApp: rateLimitAppStep(rateLimiter, options.registeredOperations ?? options.safelist),
     execute: executeStep(apollo, { requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, logger }),
   };
