@@ -1,5 +1,5 @@
 import { createLogger } from '@ecom/platform/logger';
-import { startTestSubgraph, TEST_SECRET, type TestSubgraph } from '@ecom/platform/testing';
+import { startTestSubgraph, TEST_SECRET } from '@ecom/platform/testing';
 import { productSubgraph } from '@ecom/product/server';
 import { readPublishedSupergraph } from '@ecom/schema/compose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,10 +11,10 @@ import { uploadOversized } from '../support/oversized-upload.ts';
 // The body is refused before any subgraph is asked: the gateway alone, its subgraphs unreachable.
 let gateway: Gateway;
 let url: string;
-let product: TestSubgraph<Record<string, unknown>>;
+let product: { url: string; dispose(): Promise<void> };
 beforeAll(async () => {
   // The subgraphs read bodies through the same host (platform/http-host.ts): one of them, alone.
-  product = (await startTestSubgraph(productSubgraph)) as unknown as TestSubgraph<Record<string, unknown>>;
+  product = await startTestSubgraph(productSubgraph);
   gateway = createGateway({
     supergraphSdl: readPublishedSupergraph(),
     gatewaySecret: TEST_SECRET,
