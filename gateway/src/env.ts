@@ -64,6 +64,10 @@ const shape = {
   QUERY_MAX_ALIASES: z.coerce.number().int().min(0).default(DEFAULT_QUERY_LIMITS.aliases),
   QUERY_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(DEFAULT_QUERY_LIMITS.directives),
   QUERY_MAX_TOKENS: z.coerce.number().int().positive().default(DEFAULT_QUERY_LIMITS.tokens),
+  /** Bytes of query text; the body cap (1 MB) still bounds variables. */
+  QUERY_MAX_BYTES: z.coerce.number().int().positive().default(DEFAULT_QUERY_LIMITS.bytes),
+  /** Characters in one string literal of the query text. */
+  QUERY_MAX_STRING_LENGTH: z.coerce.number().int().positive().default(DEFAULT_QUERY_LIMITS.stringLength),
   QUERY_MAX_COST: z.coerce.number().positive().default(DEFAULT_QUERY_LIMITS.cost),
   /** Schema introspection; default: on except in production. */
   INTROSPECTION: booleanFlag,
@@ -79,6 +83,8 @@ export interface EdgeEnv {
   rateLimit?: RateLimitSettings;
   /** Set in safelist mode: the manifest to load. */
   safelistManifestPath?: string;
+  /** The registered operations, when the manifest exists: which app each belongs to (app rate budgets). */
+  operationManifestPath?: string;
   /** 0: the supergraph file is read once. */
   supergraphPollMs: number;
   queryLimits: QueryLimits;
@@ -173,12 +179,15 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): GatewayEnv {
           ? { points: env.RATE_LIMIT_POINTS, windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS, clients: clientLimits(env.RATE_LIMIT_CLIENTS) }
           : undefined,
       safelistManifestPath: safelist ? manifestPath : undefined,
+      operationManifestPath: existsSync(manifestPath) ? manifestPath : undefined,
       supergraphPollMs: env.SUPERGRAPH_POLL_MS,
       queryLimits: {
         depth: env.QUERY_MAX_DEPTH,
         aliases: env.QUERY_MAX_ALIASES,
         directives: env.QUERY_MAX_DIRECTIVES,
         tokens: env.QUERY_MAX_TOKENS,
+        bytes: env.QUERY_MAX_BYTES,
+        stringLength: env.QUERY_MAX_STRING_LENGTH,
         cost: env.QUERY_MAX_COST,
       },
       introspection: env.INTROSPECTION ?? nodeEnv !== 'production',

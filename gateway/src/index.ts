@@ -5,13 +5,14 @@ import { startMetricsServer } from '@ecom/platform/metrics';
 import { startTelemetry } from '@ecom/platform/telemetry';
 import { loadEnv, loadTelemetryEnv } from './env.ts';
 import { probeSubgraphs } from './edge/readiness.ts';
-import { loadSafelist } from './edge/safelist.ts';
+import { createOperationRegistry, createSafelist, loadManifest } from './edge/safelist.ts';
 import { createGateway } from './server.ts';
 import { supergraphFromFile } from './supergraph-source.ts';
 
 const telemetry = startTelemetry(loadTelemetryEnv());
 const env = loadEnv();
 const logger = createLogger('gateway', env.logLevel);
+const manifest = env.edge.operationManifestPath ? loadManifest(env.edge.operationManifestPath) : undefined;
 const gateway = createGateway({
   supergraphSdl:
     env.edge.supergraphPollMs > 0
@@ -29,7 +30,8 @@ const gateway = createGateway({
   redisUrl: env.redisUrl,
   queryLimits: env.edge.queryLimits,
   rateLimit: env.edge.rateLimit,
-  safelist: env.edge.safelistManifestPath ? loadSafelist(env.edge.safelistManifestPath) : undefined,
+  safelist: env.edge.safelistManifestPath ? createSafelist(loadManifest(env.edge.safelistManifestPath)) : undefined,
+  registeredOperations: manifest && createOperationRegistry(manifest),
   corsOrigins: env.edge.corsOrigins,
   introspection: env.edge.introspection,
   explorer: env.edge.explorer,

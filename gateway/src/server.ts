@@ -7,7 +7,7 @@ import { HEADERS, type RequestContext } from '@ecom/platform/request-context';
 import { operationSpan } from '@ecom/platform/operation-span';
 import { createAuthenticator, type TokenClaims } from './edge/auth.ts';
 import { formatError, requestIdOnFaults } from './plugins/error-format.ts';
-import { probeSubgraphs } from './edge/readiness.ts';
+import { cachedProbe, probeSubgraphs } from './edge/readiness.ts';
 import { requestIdFrom } from './edge/request-id.ts';
 import { createCache, type Cache } from '@ecom/platform/cache';
 import { foldPartialErrors } from './plugins/partial-errors.ts';
@@ -18,10 +18,10 @@ import { StaleValues } from './subgraph-fetch/stale-values.ts';
 import { admitOperation } from './edge/operation-admission.ts';
 import { persistedQueryCache } from './plugins/apq-cache.ts';
 import { createCors } from './edge/cors.ts';
-import { authenticateStep, executeStep, rateLimitStep, readOperation, runEdgePipeline, type EdgeSteps } from './edge/pipeline.ts';
+import { authenticateStep, executeStep, rateLimitAppStep, rateLimitStep, readOperation, runEdgePipeline, type EdgeSteps } from './edge/pipeline.ts';
 import { DEFAULT_QUERY_LIMITS, queryLimits, type QueryLimits } from './plugins/query-limits.ts';
 import { createRateLimiter, type RateLimitSettings } from './edge/rate-limit.ts';
-import type { Safelist } from './edge/safelist.ts';
+import type { OperationRegistry, Safelist } from './edge/safelist.ts';
 import { hideSuggestions } from './plugins/suggestions.ts';
 import { refuse } from './edge/refusal.ts';
 import { createExplorer, type ExplorerOptions } from './edge/explorer.ts';
@@ -55,18 +55,26 @@ export interface GatewayOptions {
   tokenClaims?: TokenClaims;
   /** Rate-limit counters in this Redis (shared by every instance); in memory without it. */
   redisUrl?: string;
-  /** Depth, aliases, directives, tokens, cost; DEFAULT_QUERY_LIMITS for what is not given. */
+  /** Depth, aliases, directives, tokens, query bytes, string literals, cost; DEFAULT_QUERY_LIMITS for what is not given. */
   queryLimits?: Partial<QueryLimits>;
   /** Per principal and per app; no rate limiting when omitted. */
   rateLimit?: RateLimitSettings;
   /** Safelist mode: only these registered operations run. */
   safelist?: Safelist;
+  /**
+   * The registered operations (schema/operations/manifest.json), which tell which app an operation
+   * belongs to: an app's rate budget is drawn only by its own. The safelist's when omitted; with
+   * neither, no app budget is ever drawn.
+   */
+  registeredOperations?: OperationRegistry;
   /** Origins browsers may call from (`*` for any); none when omitted. */
   corsOrigins?: string[];
   /** Schema introspection (turn off in production); on when omitted. */
   introspection?: boolean;
   /** The offline explorer at `GET /graphql` for browsers (edge/explorer.ts); off when omitted. */
   explorer?: ExplorerOptions;
+  /** How long one fan-out of subgraph probes answers `/readyz` (READINESS_CACHE_MS when omitted). */
+  readinessCacheMs?: number;
 }
 
 export interface RunningGateway {
@@ -104,10 +112,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     authenticate: authenticateStep(createAuthenticator(options.jwtSecret, options.jwksUrl, options.tokenClaims)),
     rateLimit: rateLimitStep(rateLimiter),
     readOperation,
-    admit: (op) => admitOperation(op, { maxTokens: limits.tokens, safelist: options.safelist }),
+    admit: (op) => admitOperation(op, { text: limits, safelist: options.safelist }),
+    rateLimitApp: rateLimitAppStep(rateLimiter, options.registeredOperations ?? options.safelist),
     execute: executeStep(apollo, { requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, logger }),
   };
   const observedSteps = ledger.observeSteps(steps);
+  const probe = cachedProbe(() => probeSubgraphs(subgraphs.all()), options.readinessCacheMs);
   const http = createHttpHost({
     service: 'gateway',
     logger,
@@ -117,7 +127,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     async readiness() {
       if (!loaded) return { ready: false, detail: { supergraph: 'not loaded', down: [] } };
-      const { ready, down } = await probeSubgraphs(subgraphs.all());
+      const { ready, down } = await probe();
       return { ready, detail: { down } };
     },
     routes: explorer && ((req, res, url) => explorer(req, res, url)),

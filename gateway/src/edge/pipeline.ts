@@ -9,6 +9,7 @@ import type { HttpOperation } from './http-operation.ts';
 import { BODY_LIMIT_BYTES, tooComplexRefusal } from './query-limit-refusal.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import type { Refusal } from './refusal.ts';
+import type { OperationRegistry } from './safelist.ts';
 
 /** The parts of a request the edge reads: a real IncomingMessage, or any stream with the same headers. */
 export type EdgeRequest = Readable & Pick<IncomingMessage, 'headers' | 'method'> & { socket?: { remoteAddress?: string } };
@@ -20,18 +21,20 @@ export type EdgeRequest = Readable & Pick<IncomingMessage, 'headers' | 'method'>
 export interface EdgeSteps {
   /** The bearer token → the principal (anonymous without one). */
   authenticate(req: EdgeRequest): Promise<{ principal: Principal } | { refusal: Refusal }>;
-  /** Per principal and per app, before a byte of the body is read. */
+  /** Per principal, before a byte of the body is read. */
   rateLimit(req: EdgeRequest, principal: Principal): Promise<{ refusal: Refusal } | undefined>;
   /** The body, capped, and parsed as the operation Apollo would see. */
   readOperation(req: EdgeRequest, url: URL): Promise<{ op: HttpOperation } | { refusal: Refusal }>;
   /** Checks on the raw operation: one per request, tokens, APQ shape, safelist. */
   admit(op: HttpOperation): { op: HttpOperation } | { refusal: Refusal };
+  /** Per app, once the operation shows which app sent it (one of its registered operations). */
+  rateLimitApp(req: EdgeRequest, op: HttpOperation): Promise<{ refusal: Refusal } | undefined>;
   /** Apollo runs the admitted operation for the principal. */
   execute(req: EdgeRequest, op: HttpOperation, principal: Principal, requestId: string): Promise<HTTPGraphQLResponse>;
 }
 
 /** The order of the steps, by name: as runEdgePipeline runs them. */
-export const EDGE_PIPELINE = ['authenticate', 'rateLimit', 'readOperation', 'admit', 'execute'] as const;
+export const EDGE_PIPELINE = ['authenticate', 'rateLimit', 'readOperation', 'admit', 'rateLimitApp', 'execute'] as const;
 
 export async function runEdgePipeline(
   steps: EdgeSteps,
@@ -47,6 +50,8 @@ export async function runEdgePipeline(
   if ('refusal' in read) return read;
   const admitted = steps.admit(read.op);
   if ('refusal' in admitted) return admitted;
+  const appLimited = await steps.rateLimitApp(req, admitted.op);
+  if (appLimited) return appLimited;
   return { response: await steps.execute(req, admitted.op, auth.principal, requestId) };
 }
 
@@ -63,8 +68,25 @@ export function authenticateStep(authenticate: (authorization: string | undefine
 /** No limiter configured: nothing is limited. */
 export function rateLimitStep(limiter: Pick<RateLimiter, 'admit'> | undefined): EdgeSteps['rateLimit'] {
   return async (req, principal) => {
+    const refusal = await limiter?.admit(principal, req.socket?.remoteAddress);
+    return refusal ? { refusal } : undefined;
+  };
+}
+
+/**
+ * `apollographql-client-name` is a header anyone can set: it draws on that app's budget only when
+ * the request runs one of the app's registered operations. Otherwise it is a label (logs, metrics)
+ * and the request is limited per principal alone, so ad-hoc traffic cannot spend an app's budget.
+ */
+export function rateLimitAppStep(
+  limiter: Pick<RateLimiter, 'admitApp'> | undefined,
+  registry: OperationRegistry | undefined,
+): EdgeSteps['rateLimitApp'] {
+  return async (req, op) => {
     const clientName = req.headers['apollographql-client-name'];
-    const refusal = await limiter?.admit(principal, req.socket?.remoteAddress, typeof clientName === 'string' ? clientName : undefined);
+    if (!limiter || !registry || typeof clientName !== 'string') return undefined;
+    if (!registry.find(op)?.clients.has(clientName)) return undefined;
+    const refusal = await limiter.admitApp(clientName);
     return refusal ? { refusal } : undefined;
   };
 }

@@ -13,18 +13,32 @@ export function tooComplexRefusal(limit: LimitName, max: number, found?: number)
   return { status: http.status, code: 'QUERY_TOO_COMPLEX', retryable: false, message, extensions: rest };
 }
 
+/** What the raw query text may be, before anything parses it. */
+export interface TextLimits {
+  tokens: number;
+  bytes: number;
+  stringLength: number;
+}
+
 /**
- * Counts tokens without parsing, and stops counting past `max`: a 10 000-token query costs the
- * gateway no more than a 2 000-token one. A lexing error is left for the parser to report.
+ * Size first (a cheap length check), then one pass of the lexer that stops past `tokens` or at the
+ * first string literal over `stringLength`: a 10 000-token query costs the gateway no more than a
+ * 2 000-token one. A lexing error is left for the parser to report.
  */
-export function tokenRefusal(query: string | undefined, max: number): Refusal | undefined {
+export function queryTextRefusal(query: string | undefined, limits: TextLimits): Refusal | undefined {
   if (query === undefined) return undefined;
+  // UTF-8 is at most 3 bytes per UTF-16 unit: most texts are decided without counting.
+  if (query.length * 3 > limits.bytes && Buffer.byteLength(query, 'utf8') > limits.bytes) return tooComplexRefusal('bytes', limits.bytes);
   const lexer = new Lexer(new Source(query));
   let count = 0;
   try {
-    while (count <= max && lexer.advance().kind !== TokenKind.EOF) count++;
+    for (let token = lexer.advance(); token.kind !== TokenKind.EOF && count <= limits.tokens; token = lexer.advance()) {
+      count++;
+      const literal = token.kind === TokenKind.STRING || token.kind === TokenKind.BLOCK_STRING;
+      if (literal && token.value.length > limits.stringLength) return tooComplexRefusal('stringLength', limits.stringLength);
+    }
   } catch {
     return undefined;
   }
-  return count > max ? tooComplexRefusal('tokens', max) : undefined;
+  return count > limits.tokens ? tooComplexRefusal('tokens', limits.tokens) : undefined;
 }

@@ -10,7 +10,8 @@ export interface RateLimitSettings {
   windowSeconds: number;
   /**
    * Per app (`apollographql-client-name`): requests all its users together may make per window.
-   * A name not listed has no app-wide cap (each principal is still limited).
+   * Only requests that run one of the app's registered operations draw on it (anyone can set the
+   * header); a name not listed has no app-wide cap (each principal is still limited).
    */
   clients?: Record<string, number>;
   /** Redis key prefix, so tests sharing one Redis do not share counters. */
@@ -18,8 +19,10 @@ export interface RateLimitSettings {
 }
 
 export interface RateLimiter {
-  /** Counts one request; a refusal when the principal or its app is over its limit. */
-  admit(principal: Principal, clientIp: string | undefined, clientName: string | undefined): Promise<Refusal | undefined>;
+  /** Counts one request against the principal (a user, else the client IP); a refusal when over. */
+  admit(principal: Principal, clientIp: string | undefined): Promise<Refusal | undefined>;
+  /** Counts one request against an app's budget; a refusal when over. Apps without a budget: never. */
+  admitApp(clientName: string): Promise<Refusal | undefined>;
   /**
    * Resolves once Redis is connected, or after a short wait if it is not: until then counts go to
    * memory, and a gateway that served its first requests that way would split each budget in two.
@@ -72,12 +75,13 @@ export function createRateLimiter(settings: RateLimitSettings, redisUrl: string 
   };
 
   return {
-    async admit(principal, clientIp, clientName) {
+    admit(principal, clientIp) {
       const key = principal.userId ? `user:${principal.userId}` : `ip:${clientIp ?? 'unknown'}`;
-      const own = await consume(perPrincipal, key, 'principal');
-      if (own) return own;
-      const app = clientName === undefined ? undefined : perClient.get(clientName);
-      return app ? consume(app, clientName!, 'client') : undefined;
+      return consume(perPrincipal, key, 'principal');
+    },
+    async admitApp(clientName) {
+      const app = perClient.get(clientName);
+      return app ? consume(app, clientName, 'client') : undefined;
     },
     ready: () =>
       new Promise<void>((resolve) => {

@@ -27,3 +27,22 @@ export async function probeSubgraphs(urls: Record<string, string>): Promise<Read
   const down = results.filter(([, ok]) => !ok).map(([name]) => name);
   return { ready: down.length === 0, down };
 }
+
+/** How long one probe's answer serves every /readyz after it. */
+export const READINESS_CACHE_MS = 1_000;
+
+/**
+ * One fan-out answers every /readyz until `ttlMs` after it settles; calls while it runs share it.
+ * A probe storm (load balancers, a misbehaving client) then costs each subgraph, and its database,
+ * at most one probe per window, at the price of a readiness up to `ttlMs` old.
+ */
+export function cachedProbe(probe: () => Promise<Readiness>, ttlMs = READINESS_CACHE_MS): () => Promise<Readiness> {
+  let last: { result: Promise<Readiness>; freshUntil: number } | undefined;
+  return () => {
+    if (last && Date.now() < last.freshUntil) return last.result;
+    const entry = { result: probe(), freshUntil: Number.POSITIVE_INFINITY };
+    void entry.result.finally(() => (entry.freshUntil = Date.now() + ttlMs));
+    last = entry;
+    return entry.result;
+  };
+}

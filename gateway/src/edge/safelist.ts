@@ -14,8 +14,20 @@ export interface ManifestOperation {
   clientName?: string;
 }
 
-export interface Safelist {
+/** The registered operations: which body a request names, and which apps ship it. */
+export interface OperationRegistry {
   readonly size: number;
+  /** The registered operation a request names (by hash, or by its text), if any. */
+  find(op: HttpOperation): RegisteredOperation | undefined;
+}
+
+export interface RegisteredOperation {
+  body: string;
+  /** The apps (`clientName`) whose manifest entries hold this body. */
+  clients: ReadonlySet<string>;
+}
+
+export interface Safelist extends OperationRegistry {
   /** The request rewritten to run the registered body, or why it may not run. */
   admit(op: HttpOperation): { op: HttpOperation } | { refusal: Refusal };
 }
@@ -38,34 +50,48 @@ function shapeOf(text: string): string | undefined {
   }
 }
 
+/** The manifest indexed by id and by text shape; one body shipped by several apps is one entry. */
+export function createOperationRegistry(operations: ManifestOperation[]): OperationRegistry {
+  const byId = new Map<string, { body: string; clients: Set<string> }>();
+  const byShape = new Map<string, { body: string; clients: Set<string> }>();
+  for (const op of operations) {
+    const entry = byId.get(op.id) ?? { body: op.body, clients: new Set<string>() };
+    if (op.clientName) entry.clients.add(op.clientName);
+    byId.set(op.id, entry);
+    const shape = shapeOf(op.body);
+    if (shape !== undefined) byShape.set(shape, entry);
+  }
+  return {
+    size: byId.size,
+    find(op) {
+      const hash = persistedHashOf(op);
+      if (hash !== undefined) return byId.get(hash);
+      const text = queryTextOf(op);
+      return text === undefined ? undefined : (byId.get(sha256(text)) ?? byShape.get(shapeOf(text) ?? ''));
+    },
+  };
+}
+
 /**
  * Safelist mode: only the operations in the manifest run. A hash (`extensions.persistedQuery`)
  * runs the registered body whatever text came with it; text alone runs if it is a registered
  * body. Everything else is OPERATION_NOT_REGISTERED, and never reaches parsing or planning.
  */
 export function createSafelist(operations: ManifestOperation[]): Safelist {
-  const byId = new Map<string, ManifestOperation>();
-  const byShape = new Map<string, ManifestOperation>();
-  for (const op of operations) {
-    byId.set(op.id, op);
-    const shape = shapeOf(op.body);
-    if (shape !== undefined) byShape.set(shape, op);
-  }
+  const registry = createOperationRegistry(operations);
   return {
-    size: byId.size,
+    ...registry,
     admit(op) {
-      const hash = persistedHashOf(op);
-      const text = queryTextOf(op);
       // No hash and no text: Apollo itself answers that the request is empty.
-      if (hash === undefined && text === undefined) return { op };
-      const entry = hash !== undefined ? byId.get(hash) : (byId.get(sha256(text!)) ?? byShape.get(shapeOf(text!) ?? ''));
+      if (persistedHashOf(op) === undefined && queryTextOf(op) === undefined) return { op };
+      const entry = registry.find(op);
       return entry ? { op: withQuery(op, entry.body) } : { refusal: NOT_REGISTERED };
     },
   };
 }
 
 /** Reads and checks a manifest; a missing file, another format or a wrong id stops the gateway at start. */
-export function loadSafelist(path: string): Safelist {
+export function loadManifest(path: string): ManifestOperation[] {
   let manifest: { format?: unknown; version?: unknown; operations?: unknown };
   try {
     manifest = JSON.parse(readFileSync(path, 'utf8')) as typeof manifest;
@@ -80,5 +106,9 @@ export function loadSafelist(path: string): Safelist {
   if (wrong.length > 0) {
     throw new Error(`${path}: ${wrong.map((op) => op.name).join(', ')} have an id that is not the sha256 of their body`);
   }
-  return createSafelist(operations);
+  return operations;
+}
+
+export function loadSafelist(path: string): Safelist {
+  return createSafelist(loadManifest(path));
 }

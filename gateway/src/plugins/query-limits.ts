@@ -14,6 +14,14 @@ export interface QueryLimits {
   /** Lexical tokens of the query text, counted before it is parsed. */
   tokens: number;
   /**
+   * Bytes of query text (UTF-8), checked before it is lexed: tokens alone do not bound size, since
+   * a 900 KB string literal or comment is one token or none. The largest registered operation is
+   * about 1.3 KB.
+   */
+  bytes: number;
+  /** Characters in one string literal of the query text (search terms, ids); values sent as variables are not counted. */
+  stringLength: number;
+  /**
    * graphql-armor's cost: 2 per object, 1 per scalar, ×1.5 per level, × the page size asked for
    * (`first`/`last`). A 100-product CategoryListing costs about 18 500; MyOrders of 100 about 38 500.
    */
@@ -25,10 +33,12 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = {
   aliases: 30,
   directives: 10,
   tokens: 2_000,
+  bytes: 64 * 1024,
+  stringLength: 8 * 1024,
   cost: 50_000,
 };
 
-export type LimitName = 'depth' | 'aliases' | 'directives' | 'tokens' | 'cost' | 'size';
+export type LimitName = 'depth' | 'aliases' | 'directives' | 'tokens' | 'bytes' | 'stringLength' | 'cost' | 'size';
 
 /**
  * Subgraphs refuse pages above 100 with INVALID_INPUT (the contract's answer); costing a larger
@@ -41,6 +51,8 @@ const MESSAGES: Record<LimitName, (max: number) => string> = {
   aliases: (max) => `The query uses more than ${max} aliases. Split it into several requests.`,
   directives: (max) => `The query uses more than ${max} directives. Simplify it.`,
   tokens: (max) => `The query is longer than ${max} tokens. Split it into several requests.`,
+  bytes: (max) => `The query text is over ${Math.round(max / 1024)} KB. Split it into several requests.`,
+  stringLength: (max) => `A string in the query is longer than ${max} characters. Send long values as variables, or shorter ones.`,
   cost: (max) => `The query would cost more than ${max} to answer (page sizes multiply it). Ask for smaller pages or fewer fields.`,
   size: (max) => `The request body is over ${Math.round(max / 1024)} KB. Send a smaller request.`,
 };
@@ -126,8 +138,10 @@ export function checkQueryLimits(
 }
 
 /**
- * Runs once the operation is parsed and valid, when the variables (page sizes) are known. Tokens and
- * body size are checked earlier, on the raw request (edge/query-limit-refusal.ts), so nothing huge is parsed.
+ * Runs once the operation is parsed and valid, when the variables (page sizes) are known. Body size,
+ * query size, string literals and tokens are checked earlier, on the raw request
+ * (edge/query-limit-refusal.ts), so nothing huge is parsed. Apollo registers an automatic persisted
+ * query only after this hook passes, so a query over any limit is never stored.
  */
 export function queryLimits(limits: QueryLimits): ApolloServerPlugin<RequestContext> {
   const rules = queryLimitRules(limits);

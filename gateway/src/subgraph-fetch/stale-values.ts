@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Cache } from '@ecom/platform/cache';
-import { print, type SelectionSetNode } from 'graphql';
+import { Kind, type SelectionSetNode } from 'graphql';
 import type { MissingField } from './fetch-failure.ts';
 
 /**
@@ -10,20 +10,116 @@ import type { MissingField } from './fetch-failure.ts';
 export const STALE_SERVABLE = new Set(['Product.priceRange', 'Product.badges']);
 const TTL_MS = 24 * 60 * 60 * 1000;
 
-const shapeHashes = new WeakMap<SelectionSetNode, string>();
-function shapeOf(set: SelectionSetNode | undefined): string {
+/** A selection without its aliases: each field by name, repeated fields merged. Null: a leaf. */
+type Shape = Map<string, Shape | null>;
+
+/**
+ * Collects `set` into `into` by field name. False when the selection cannot be told apart by field
+ * names alone (arguments, directives, fragment spreads): such a field is not kept at all.
+ */
+function collect(set: SelectionSetNode, into: Shape): boolean {
+  for (const selection of set.selections) {
+    if (selection.directives?.length) return false;
+    if (selection.kind === Kind.INLINE_FRAGMENT) {
+      if (!collect(selection.selectionSet, into)) return false;
+      continue;
+    }
+    if (selection.kind !== Kind.FIELD || selection.arguments?.length) return false;
+    const name = selection.name.value;
+    if (!selection.selectionSet) {
+      into.set(name, into.get(name) ?? null);
+      continue;
+    }
+    const sub = into.get(name) ?? new Map<string, Shape | null>();
+    if (!collect(selection.selectionSet, sub)) return false;
+    into.set(name, sub);
+  }
+  return true;
+}
+
+const describe = (shape: Shape): string =>
+  [...shape.keys()]
+    .sort()
+    .map((name) => {
+      const sub = shape.get(name);
+      return sub ? `${name}{${describe(sub)}}` : name;
+    })
+    .join(' ');
+
+const shapeHashes = new WeakMap<SelectionSetNode, string | null>();
+/** The alias-free selection's hash: clients' aliases (kept by the query planner) never make a new key. */
+function shapeOf(set: SelectionSetNode | undefined): string | null {
   if (!set) return 'leaf';
   let hash = shapeHashes.get(set);
-  if (!hash) {
-    hash = createHash('sha1').update(print(set)).digest('hex').slice(0, 12);
+  if (hash === undefined) {
+    const shape: Shape = new Map();
+    hash = collect(set, shape) ? createHash('sha1').update(describe(shape)).digest('hex').slice(0, 12) : null;
     shapeHashes.set(set, hash);
   }
   return hash;
 }
 
-/** Keyed by field, selection shape and entity id, so a recalled value has exactly the shape asked. */
-function keyOf(m: MissingField, id: string): string {
-  return `stale:${m.typename}.${m.fieldName}:${shapeOf(m.selectionSet)}:${id}`;
+/** Keyed by field, alias-free selection and entity id: what the client named things does not count. */
+function keyOf(m: MissingField, id: string): string | null {
+  const shape = shapeOf(m.selectionSet);
+  return shape === null ? null : `stale:${m.typename}.${m.fieldName}:${shape}:${id}`;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function merge(a: unknown, b: unknown): unknown {
+  if (isRecord(a) && isRecord(b)) {
+    const out: Record<string, unknown> = { ...a };
+    for (const [k, v] of Object.entries(b)) out[k] = merge(out[k], v);
+    return out;
+  }
+  if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) return a.map((v, i) => merge(v, b[i]));
+  return b === undefined ? a : b;
+}
+
+/** A value as answered (under the client's aliases) → under field names, as it is stored. */
+function canonical(value: unknown, set: SelectionSetNode | undefined): unknown {
+  if (!set || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => canonical(v, set));
+  const out: Record<string, unknown> = {};
+  const fill = (s: SelectionSetNode) => {
+    for (const selection of s.selections) {
+      if (selection.kind === Kind.INLINE_FRAGMENT) fill(selection.selectionSet);
+      if (selection.kind !== Kind.FIELD) continue;
+      const responseName = selection.alias?.value ?? selection.name.value;
+      if (!(responseName in value)) continue;
+      const name = selection.name.value;
+      out[name] = merge(out[name], canonical((value as Record<string, unknown>)[responseName], selection.selectionSet));
+    }
+  };
+  fill(set);
+  return out;
+}
+
+const MISSING = Symbol('missing');
+
+/** A stored value → under the aliases this request uses; MISSING when it lacks a field asked for. */
+function project(value: unknown, set: SelectionSetNode | undefined): unknown {
+  if (!set || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const items = value.map((v) => project(v, set));
+    return items.includes(MISSING) ? MISSING : items;
+  }
+  const out: Record<string, unknown> = {};
+  const fill = (s: SelectionSetNode): boolean => {
+    for (const selection of s.selections) {
+      if (selection.kind === Kind.INLINE_FRAGMENT && !fill(selection.selectionSet)) return false;
+      if (selection.kind !== Kind.FIELD) continue;
+      const name = selection.name.value;
+      if (!(name in value)) return false;
+      const projected = project((value as Record<string, unknown>)[name], selection.selectionSet);
+      if (projected === MISSING) return false;
+      const responseName = selection.alias?.value ?? name;
+      out[responseName] = merge(out[responseName], projected);
+    }
+    return true;
+  };
+  return fill(set) ? out : MISSING;
 }
 
 const servable = (m: MissingField) => m.index !== undefined && STALE_SERVABLE.has(`${m.typename}.${m.fieldName}`);
@@ -38,20 +134,27 @@ export class StaleValues {
     for (const m of fields) {
       if (!servable(m)) continue;
       const id = idOf(representations, m);
+      const key = typeof id === 'string' ? keyOf(m, id) : null;
       const value = (entities[m.index!] as Record<string, unknown> | null)?.[m.responseName];
-      if (typeof id === 'string' && value !== null && value !== undefined) entries.push({ key: keyOf(m, id), value: JSON.stringify(value) });
+      if (key !== null && value !== null && value !== undefined) entries.push({ key, value: JSON.stringify(canonical(value, m.selectionSet)) });
     }
     if (entries.length > 0) void this.cache.setMany(entries, TTL_MS);
   }
 
-  /** The last-known values for the servable fields of a failed fetch, by field. */
+  /** The last-known values for the servable fields of a failed fetch, by field, under this request's aliases. */
   async recall(fields: MissingField[], representations: unknown[]): Promise<Map<MissingField, unknown>> {
-    const wanted = fields.filter((m) => servable(m) && typeof idOf(representations, m) === 'string');
-    const values = await this.cache.getMany(wanted.map((m) => keyOf(m, idOf(representations, m) as string)));
+    const wanted = fields.flatMap((m) => {
+      const id = idOf(representations, m);
+      const key = servable(m) && typeof id === 'string' ? keyOf(m, id) : null;
+      return key === null ? [] : [{ m, key }];
+    });
+    const values = await this.cache.getMany(wanted.map((w) => w.key));
     const out = new Map<MissingField, unknown>();
-    wanted.forEach((m, i) => {
+    wanted.forEach(({ m }, i) => {
       const raw = values[i];
-      if (raw !== undefined) out.set(m, JSON.parse(raw));
+      if (raw === undefined) return;
+      const value = project(JSON.parse(raw), m.selectionSet);
+      if (value !== MISSING) out.set(m, value);
     });
     return out;
   }

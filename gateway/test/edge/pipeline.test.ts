@@ -41,13 +41,14 @@ function recordingSteps(refuseAt?: (typeof EDGE_PIPELINE)[number]) {
       refuseAt === 'readOperation' ? { refusal: refusal('QUERY_TOO_COMPLEX') } : { op: { method: 'POST', search: '', body: {} } }
     ),
     admit: (op) => (ran.push('admit'), refuseAt === 'admit' ? { refusal: refusal('OPERATION_NOT_REGISTERED') } : { op }),
+    rateLimitApp: async () => (ran.push('rateLimitApp'), refuseAt === 'rateLimitApp' ? { refusal: refusal('RATE_LIMITED') } : undefined),
     execute: async () => (ran.push('execute'), answer),
   };
   return { steps, ran, answer };
 }
 
 describe('the edge pipeline', () => {
-  it('runs authenticate → rate-limit → read body → admit → execute, in that order', async () => {
+  it('runs authenticate → rate-limit → read body → admit → app rate-limit → execute, in that order', async () => {
     const { steps, ran, answer } = recordingSteps();
     const outcome = await runEdgePipeline(steps, request({}), url, 'req-1');
     expect(ran).toEqual([...EDGE_PIPELINE]);

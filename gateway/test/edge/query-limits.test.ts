@@ -1,6 +1,7 @@
 import { apiSchemaOf, readPublishedSupergraph } from '@ecom/schema/compose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tokenRefusal } from '../../src/edge/query-limit-refusal.ts';
+import { createHash } from 'node:crypto';
+import { queryTextRefusal } from '../../src/edge/query-limit-refusal.ts';
 import { checkQueryLimits, DEFAULT_QUERY_LIMITS, queryLimitRules } from '../../src/plugins/query-limits.ts';
 import { startGraph, type Graph } from '../support/graph.ts';
 import { contractOperations, operation } from '../support/operations.ts';
@@ -44,7 +45,7 @@ describe('every registered client operation', () => {
   const schema = apiSchemaOf(readPublishedSupergraph());
   const rules = queryLimitRules(DEFAULT_QUERY_LIMITS);
   it.each(contractOperations().map((op) => [op.name, op] as const))('%s passes every limit at the largest page size', (_name, op) => {
-    expect(tokenRefusal(op.text, DEFAULT_QUERY_LIMITS.tokens)).toBeUndefined();
+    expect(queryTextRefusal(op.text, DEFAULT_QUERY_LIMITS)).toBeUndefined();
     expect(checkQueryLimits(schema, op.document, { first: 100 }, rules)?.message).toBeUndefined();
   });
 });
@@ -72,6 +73,24 @@ describe('query limits', () => {
 
   it('refuses a 10 000-token query before parsing it', async () => {
     expectTooComplex(await send({ query: `{ categories { ${'id '.repeat(10_000)}} }` }), 'tokens');
+  });
+
+  it('refuses query text over 64 KB before lexing it, even when most of it is a comment (no tokens)', async () => {
+    const padded = `{ categories { id } }\n#${'x'.repeat(DEFAULT_QUERY_LIMITS.bytes)}`;
+    const res = await send({ query: padded });
+    expectTooComplex(res, 'bytes');
+    expect(res.body.errors![0]!.extensions).toMatchObject({ max: DEFAULT_QUERY_LIMITS.bytes });
+  });
+
+  it('refuses a string literal over 8 K characters, however few tokens; as a variable it meets the field validation', async () => {
+    const long = 'a'.repeat(DEFAULT_QUERY_LIMITS.stringLength + 1);
+    expectTooComplex(await send({ query: `{ products(first: 1, filter: { search: "${long}" }) { totalCount } }` }), 'stringLength');
+    expectTooComplex(await send({ query: `{ products(first: 1, filter: { search: """${long}""" }) { totalCount } }` }), 'stringLength');
+    const asVariable = await send({
+      query: 'query ($s: String) { products(first: 1, filter: { search: $s }) { totalCount } }',
+      variables: { s: long },
+    });
+    expect(asVariable.body.errors?.[0]?.extensions, asVariable.text).toMatchObject({ code: 'INVALID_INPUT', field: 'filter.search' });
   });
 
   it('costs pages by their size: one 100-product listing runs, 20 aliased listings do not', async () => {
@@ -134,6 +153,39 @@ describe('query limits', () => {
       expect(res.body.errors).toBeUndefined();
       expect((res.body.data as { categories: unknown[] }).categories.length).toBeGreaterThanOrEqual(6);
     }
+  });
+});
+
+describe('automatic persisted queries', () => {
+  const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+  const withHash = (query: string) => ({ query, extensions: { persistedQuery: { version: 1, sha256Hash: sha256(query) } } });
+  const byHash = (query: string) => ({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256(query) } } });
+
+  it('registers a query only once it has passed every limit', async () => {
+    const nonce = Date.now();
+    const overLimits = [
+      {
+        limit: 'stringLength',
+        query: `{ products(first: 1, filter: { search: "${nonce}${'a'.repeat(DEFAULT_QUERY_LIMITS.stringLength)}" }) { totalCount } }`,
+      },
+      { limit: 'bytes', query: `{ categories { id } }\n# ${nonce} ${'x'.repeat(DEFAULT_QUERY_LIMITS.bytes)}` },
+      {
+        limit: 'cost',
+        query: `{ ${Array.from({ length: 20 }, (_, i) => `l${i}_${nonce}: products(first: 100) { ${LISTING_FIELDS} }`).join('\n')} }`,
+      },
+      { limit: 'depth', query: deepQuery(20).replace('{ product', `{ p${nonce}: product`) },
+    ];
+    for (const { limit, query } of overLimits) {
+      expectTooComplex(await send(withHash(query)), limit);
+      const replay = await send(byHash(query));
+      expect(codeOf(replay), `${limit}: ${replay.text}`).toBe('PERSISTED_QUERY_NOT_FOUND');
+    }
+
+    const fine = `{ categories { id } } # ${nonce}`;
+    expect((await send(withHash(fine))).body.errors).toBeUndefined();
+    const replay = await send(byHash(fine));
+    expect(replay.body.errors, replay.text).toBeUndefined();
+    expect((replay.body.data as { categories: unknown[] }).categories.length).toBeGreaterThan(0);
   });
 });
 

@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { testEnv } from '@ecom/platform/env';
+import { resolve } from 'node:path';
+import { REPO_ROOT, testEnv } from '@ecom/platform/env';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RateLimitSettings } from '../../src/edge/rate-limit.ts';
+import { createOperationRegistry, loadManifest } from '../../src/edge/safelist.ts';
 import { startGraph, type Graph } from '../support/graph.ts';
 import { operation } from '../support/operations.ts';
 import { extraGateway, post, type EdgeResponse, type ExtraGateway } from './support.ts';
 
 const CATEGORIES = operation('web/Categories');
 const { redisUrl } = testEnv();
+const registeredOperations = createOperationRegistry(loadManifest(resolve(REPO_ROOT, 'schema/operations/manifest.json')));
 
 let graph: Graph;
 const gateways: ExtraGateway[] = [];
@@ -23,17 +26,18 @@ afterAll(async () => {
 async function limitedGateway(settings: Omit<RateLimitSettings, 'keyPrefix'>, extra: { redisUrl?: string; keyPrefix?: string } = {}) {
   const gateway = await extraGateway(graph, {
     rateLimit: { ...settings, keyPrefix: extra.keyPrefix ?? `test:rl:${randomUUID()}` },
+    registeredOperations,
     redisUrl: 'redisUrl' in extra ? extra.redisUrl : redisUrl,
   });
   gateways.push(gateway);
   return gateway;
 }
 
-async function ask(gateway: ExtraGateway, who: { token?: string; client?: string } = {}): Promise<EdgeResponse> {
+async function ask(gateway: ExtraGateway, who: { token?: string; client?: string } = {}, query = CATEGORIES): Promise<EdgeResponse> {
   const headers: Record<string, string> = {};
   if (who.token) headers.authorization = `Bearer ${who.token}`;
   if (who.client) headers['apollographql-client-name'] = who.client;
-  return post(gateway.url, { query: CATEGORIES }, headers);
+  return post(gateway.url, { query }, headers);
 }
 
 function expectServed(res: EdgeResponse) {
@@ -83,17 +87,30 @@ describe('per principal', () => {
 });
 
 describe('per app (apollographql-client-name)', () => {
-  it('caps all users of one app together; other apps keep their own budget', async () => {
-    const gateway = await limitedGateway({ points: 100, windowSeconds: WINDOW_SECONDS, clients: { 'buggy-release': 6 } });
+  it("caps all users of one app together when they run the app's registered operations; other apps keep their own budget", async () => {
+    const gateway = await limitedGateway({ points: 100, windowSeconds: WINDOW_SECONDS, clients: { web: 6, ios: 6 } });
     const users = await Promise.all([1, 2, 3].map((i) => graph.token(`app-user-${i}-${randomUUID().slice(0, 8)}`)));
     const answers: EdgeResponse[] = [];
-    for (let round = 0; round < 3; round++) for (const token of users) answers.push(await ask(gateway, { token, client: 'buggy-release' }));
+    for (let round = 0; round < 3; round++) for (const token of users) answers.push(await ask(gateway, { token, client: 'web' }));
     answers.slice(0, 6).forEach(expectServed);
     for (const res of answers.slice(6)) expectLimited(res, 'client', WINDOW_SECONDS * 1000);
     expect(answers[6]!.body.errors![0]!.message).toMatch(/app/);
 
-    expectServed(await ask(gateway, { token: users[0], client: 'web' }));
+    // ios has a budget too, but Categories is web's operation, not one ios ships: the name is a label.
+    expectServed(await ask(gateway, { token: users[0], client: 'ios' }));
     expectServed(await ask(gateway, { token: users[0] }));
+  });
+
+  it("a caller naming itself web with ad-hoc queries does not spend web's budget", async () => {
+    const gateway = await limitedGateway({ points: 100, windowSeconds: 60, clients: { web: 5 } });
+    const abuser = await graph.token(`abuser-${randomUUID().slice(0, 8)}`);
+    const shopper = await graph.token(`shopper-${randomUUID().slice(0, 8)}`);
+    // Not registered, whatever the header says: each is limited per principal only.
+    for (let i = 0; i < 20; i++) expectServed(await ask(gateway, { token: abuser, client: 'web' }, `query Scrape${i} { categories { id name } }`));
+    for (let i = 0; i < 5; i++) expectServed(await ask(gateway, { token: shopper, client: 'web' }));
+    expectLimited(await ask(gateway, { token: shopper, client: 'web' }), 'client', 60_000);
+    // The abuser's own budget still applies to everything it sends.
+    expectServed(await ask(gateway, { token: abuser, client: 'web' }, '{ categories { id } }'));
   });
 });
 

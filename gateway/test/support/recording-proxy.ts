@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { readBody } from '@ecom/platform/http-host';
 
 export interface RecordedRequest {
+  /** Path and query, e.g. `/graphql` or `/readyz`. */
+  url: string;
   headers: IncomingHttpHeaders;
   body: string;
 }
@@ -23,7 +25,7 @@ export async function startRecordingProxy(target: () => string): Promise<Recordi
   const server = createServer((req, res) => {
     void (async () => {
       const body = ((await readBody(req)) ?? Buffer.alloc(0)).toString('utf8');
-      requests.push({ headers: req.headers, body });
+      requests.push({ url: req.url ?? '/', headers: req.headers, body });
       const headers = Object.fromEntries(
         Object.entries(req.headers).filter((e): e is [string, string] => typeof e[1] === 'string' && !HOP_BY_HOP.has(e[0])),
       );

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
 import type { Logger } from './logger.ts';
 
 /**
@@ -16,8 +17,18 @@ export interface Cache {
   close(): Promise<void>;
 }
 
-export function createCache(redisUrl: string | undefined, logger?: Logger, prefix = 'ecom:'): Cache {
-  return redisUrl ? new RedisCache(redisUrl, prefix, logger) : new MemoryCache();
+/** The in-process stand-in's cap: past it the least recently used entries go first. */
+export const MEMORY_CACHE_MAX_ENTRIES = 50_000;
+/** How often the in-process stand-in drops expired entries nobody read again. */
+const SWEEP_EVERY_MS = 60_000;
+
+export interface CacheOptions {
+  /** In-process only (Redis is bounded by its TTLs and its own maxmemory). */
+  maxEntries?: number;
+}
+
+export function createCache(redisUrl: string | undefined, logger?: Logger, prefix = 'ecom:', options: CacheOptions = {}): Cache {
+  return redisUrl ? new RedisCache(redisUrl, prefix, logger) : new MemoryCache(options.maxEntries ?? MEMORY_CACHE_MAX_ENTRIES);
 }
 
 class RedisCache implements Cache {
@@ -95,31 +106,35 @@ class RedisCache implements Cache {
   }
 }
 
-/** The in-process stand-in for the embedded default. */
+/**
+ * The in-process stand-in for the embedded default. Bounded: keys can come from what clients ask
+ * (last-known values per selection and entity), so a plain Map would grow until the process dies.
+ */
 class MemoryCache implements Cache {
   readonly kind = 'memory' as const;
-  private readonly entries = new Map<string, { value: string; expiresAt: number }>();
+  private readonly entries: LRUCache<string, string>;
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(maxEntries: number) {
+    this.entries = new LRUCache<string, string>({ max: maxEntries });
+    this.sweeper = setInterval(() => this.entries.purgeStale(), SWEEP_EVERY_MS);
+    this.sweeper.unref();
+  }
 
   async get(key: string) {
-    const e = this.entries.get(key);
-    if (!e) return undefined;
-    if (e.expiresAt <= Date.now()) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    return e.value;
+    return this.entries.get(key);
   }
 
   async getMany(keys: string[]) {
-    return Promise.all(keys.map((k) => this.get(k)));
+    return keys.map((k) => this.entries.get(k));
   }
 
   async set(key: string, value: string, ttlMs: number) {
-    this.entries.set(key, { value, expiresAt: Date.now() + ttlMs });
+    this.entries.set(key, value, { ttl: ttlMs });
   }
 
   async setMany(entries: { key: string; value: string }[], ttlMs: number) {
-    for (const e of entries) await this.set(e.key, e.value, ttlMs);
+    for (const e of entries) this.entries.set(e.key, e.value, { ttl: ttlMs });
   }
 
   async del(key: string) {
@@ -127,6 +142,7 @@ class MemoryCache implements Cache {
   }
 
   async close() {
+    clearInterval(this.sweeper);
     this.entries.clear();
   }
 }

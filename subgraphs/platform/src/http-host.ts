@@ -70,6 +70,11 @@ export function createHttpHost(options: HttpHostOptions): HttpHost {
   };
 
   const server: Server = createServer((req, res) => {
+    // A body left unread (over the cap, or never wanted) is not drained: Node would read all of it
+    // to keep the connection alive, so a client could make the host swallow gigabytes. Closed instead.
+    res.on('finish', () => {
+      if (!req.complete) req.socket.destroy();
+    });
     serveTraced(options.service, req, res, () => handle(req, res)).catch((err: unknown) => {
       options.logger.error({ err }, 'request failed');
       // An unexpected crash may well pass: the client may retry, quoting the request id if it persists.
@@ -111,6 +116,8 @@ export function createHttpHost(options: HttpHostOptions): HttpHost {
 
 export function send(res: ServerResponse, status: number, body: unknown): void {
   res.statusCode = status;
+  // The connection is closed once this answer is written (createHttpHost): say so.
+  if (res.req && !res.req.complete) res.setHeader('connection', 'close');
   res.setHeader('content-type', 'application/json');
   res.end(JSON.stringify(body));
 }
@@ -122,20 +129,23 @@ export function sendFaults(res: ServerResponse, status: number, faults: { toJSON
 
 /**
  * The whole body, or null when it is over `limitBytes`. A declared length over the cap is refused
- * before a byte is read; an undeclared one is counted as it arrives.
+ * before a byte is read; an undeclared one is counted as it arrives, and reading stops at the cap:
+ * the host then answers and closes the connection (createHttpHost), so the rest is never read.
  */
 export function readBody(req: Readable & Pick<IncomingMessage, 'headers'>, limitBytes = MAX_BODY_BYTES): Promise<Buffer | null> {
   if (Number(req.headers['content-length'] ?? 0) > limitBytes) return Promise.resolve(null);
   return new Promise((resolveBody, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let tooLarge = false;
-    req.on('data', (c: Buffer) => {
+    const onData = (c: Buffer) => {
       size += c.length;
-      if (size > limitBytes) tooLarge = true;
-      else chunks.push(c);
-    });
-    req.on('end', () => resolveBody(tooLarge ? null : Buffer.concat(chunks)));
+      if (size <= limitBytes) return void chunks.push(c);
+      req.off('data', onData);
+      req.pause();
+      resolveBody(null);
+    };
+    req.on('data', onData);
+    req.on('end', () => resolveBody(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
