@@ -6,7 +6,7 @@ import { SUBGRAPH_NAMES, type SubgraphName } from '@ecom/platform/env';
 import { createLogger } from '@ecom/platform/logger';
 import type { RequestContext } from '@ecom/platform/request-context';
 import type { SubgraphConfig, SubgraphDefinition } from '@ecom/platform/subgraph-app';
-import { startTestSubgraph, TEST_SECRET, type TestSubgraph } from '@ecom/platform/testing';
+import { startTestSubgraph, testCredentials, type TestSubgraph } from '@ecom/platform/testing';
 import { pricingSubgraph } from '@ecom/pricing/server';
 import { productSubgraph } from '@ecom/product/server';
 import { readPublishedSupergraph } from '@ecom/schema/compose';
@@ -104,7 +104,7 @@ export async function startGraph(options: StartGraphOptions = {}): Promise<Graph
   const jwtSecret = options.gateway?.jwtSecret ?? DEV_JWT_SECRET;
   const gateway = createGateway({
     supergraphSdl: readPublishedSupergraph(),
-    gatewaySecret: TEST_SECRET,
+    signer: testCredentials('gateway').signer!,
     logger: createLogger('gateway', 'silent'),
     // Functional tests must not lose fields to a loaded CI machine; the resilience tests pass the
     // production defaults (DEFAULT_RESILIENCE) explicitly.
