@@ -38,7 +38,11 @@ describe('gateway environment', () => {
     }
     expect(message).toContain('JWT_SECRET: required in production');
     expect(message).toContain('GATEWAY_SIGNING_KEYS: required in production');
-    const env = loadEnv({ NODE_ENV: 'production', JWT_SECRET: 'a'.repeat(32), GATEWAY_SIGNING_KEYS: `gw-2:${'b'.repeat(32)},gw-1:${'c'.repeat(32)}` });
+    const env = loadEnv({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'a'.repeat(32),
+      GATEWAY_SIGNING_KEYS: `gw-2:${'b'.repeat(32)},gw-1:${'c'.repeat(32)}`,
+    });
     expect(env.jwtSecret).toBe('a'.repeat(32));
     // The first key listed signs; the second is still accepted by subgraphs during a rotation.
     expect(env.signer).toEqual({ caller: 'gateway', key: { kid: 'gw-2', secret: 'b'.repeat(32) } });

@@ -251,7 +251,8 @@ describe.each(OVERLAYS)('the %s overlay', (overlay) => {
         const held = CALLER_NAMES.filter((c) => env.has(SIGNING_KEY_VARIABLES[c]));
         const needed = CALLER_NAMES.filter((c) => c === name || (isSubgraph(name) && CALLERS_OF[name].includes(c)));
         expect(held, `${name} holds the keys of`).toEqual(needed);
-        for (const c of held) expect(env.get(SIGNING_KEY_VARIABLES[c]), `${name} ${c}`).toEqual({ secret: `ecom-signing-${c}/${SIGNING_KEY_VARIABLES[c]}` });
+        for (const c of held)
+          expect(env.get(SIGNING_KEY_VARIABLES[c]), `${name} ${c}`).toEqual({ secret: `ecom-signing-${c}/${SIGNING_KEY_VARIABLES[c]}` });
       }
     });
 

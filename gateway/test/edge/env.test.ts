@@ -65,7 +65,9 @@ describe('edge settings from the environment', () => {
     expect(() => loadEnv({ ...PRODUCTION, JWT_SECRET: 'sixteen-chars-xx' })).toThrow(/JWT_SECRET: at least 32/);
     expect(() => loadEnv({ ...PRODUCTION, JWT_SECRET: 'dev-only-jwt-secret-change-me' })).toThrow(/JWT_SECRET/);
     expect(() => loadEnv({ ...PRODUCTION, GATEWAY_SIGNING_KEYS: 'gw-1:sixteen-chars-xx' })).toThrow(/GATEWAY_SIGNING_KEYS \(gw-1\): at least 32/);
-    expect(() => loadEnv({ ...PRODUCTION, GATEWAY_SIGNING_KEYS: 'dev:dev-only-gateway-signing-key' })).toThrow(/GATEWAY_SIGNING_KEYS \(dev\): the documented/);
+    expect(() => loadEnv({ ...PRODUCTION, GATEWAY_SIGNING_KEYS: 'dev:dev-only-gateway-signing-key' })).toThrow(
+      /GATEWAY_SIGNING_KEYS \(dev\): the documented/,
+    );
     expect(() => loadEnv({ ...PRODUCTION, GATEWAY_SIGNING_KEYS: 'b'.repeat(32) })).toThrow(/GATEWAY_SIGNING_KEYS: expected kid:secret/);
     expect(loadEnv(PRODUCTION).nodeEnv).toBe('production');
   });

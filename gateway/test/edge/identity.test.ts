@@ -338,7 +338,11 @@ describe('subgraphs accept only the gateway', () => {
         `${name} ${what} with a made-up signature`,
       );
       expectRefused(
-        await direct(name, body, signed(name, body, {}, Date.now(), { caller: 'gateway', key: { kid: 'dev', secret: 'some-other-secret-entirely' } })),
+        await direct(
+          name,
+          body,
+          signed(name, body, {}, Date.now(), { caller: 'gateway', key: { kid: 'dev', secret: 'some-other-secret-entirely' } }),
+        ),
         `${name} ${what} signed with another secret`,
       );
       const elsewhere = SUBGRAPH_NAMES.find((n) => n !== name)!;

@@ -72,7 +72,9 @@ describe('SignedDataSource', () => {
     expect(response.data).toEqual({ ok: true });
     const [sent] = received;
     expect(verifySignature({ gateway: [SIGNER.key] }, TO_PRICING, sent!.headers, sent!.body)).toMatchObject({ caller: 'gateway' });
-    expect(verifySignature({ gateway: [{ kid: 'gw-1', secret: 'another-secret-of-enough-length' }] }, TO_PRICING, sent!.headers, sent!.body)).toBeUndefined();
+    expect(
+      verifySignature({ gateway: [{ kid: 'gw-1', secret: 'another-secret-of-enough-length' }] }, TO_PRICING, sent!.headers, sent!.body),
+    ).toBeUndefined();
     // Signed for the subgraph it was sent to: the same request presented to inventory fails.
     expect(verifySignature({ gateway: [SIGNER.key] }, { ...TO_PRICING, target: 'inventory' }, sent!.headers, sent!.body)).toBeUndefined();
     expect(sent!.headers).toMatchObject({ 'x-request-id': 'req-1', 'x-user-id': 'user-7', 'x-user-roles': 'admin,ops' });

@@ -19,7 +19,11 @@ const reserveAs = (as: CallAs, orderId: string) =>
     as,
   );
 const releaseAs = (as: CallAs, orderId: string) =>
-  sg.call<{ releaseStock: { state: string } }>(`mutation ($input: OrderStockInput!) { releaseStock(input: $input) { state } }`, { input: { orderId } }, as);
+  sg.call<{ releaseStock: { state: string } }>(
+    `mutation ($input: OrderStockInput!) { releaseStock(input: $input) { state } }`,
+    { input: { orderId } },
+    as,
+  );
 
 describe('who may call inventory', () => {
   it("answers the stock steps for order's key only: cart's or the gateway's is refused, reserving nothing", async () => {
@@ -65,7 +69,7 @@ describe('who may call inventory', () => {
     expect(again.status).toBe(401);
   });
 
-  it("honours an admin role forwarded by the gateway, never one a sibling forwards", async () => {
+  it('honours an admin role forwarded by the gateway, never one a sibling forwards', async () => {
     const input = (key: string) => ({ variantId: VARIANT, delta: 1, idempotencyKey: `${key}-${Date.now()}` });
     const adjustAs = async (as: CallAs, key: string) => {
       const res = await sg.call<{ adjustStock: AdjustResult }>(ADJUST_STOCK, { input: input(key) }, as);

@@ -99,7 +99,9 @@ export const signingKeysEnvShape = {
   ORDER_SIGNING_KEYS: keyRingSetting,
 };
 
-export type SigningKeysEnv = { NODE_ENV: 'development' | 'test' | 'production' } & Partial<Record<(typeof SIGNING_KEY_VARIABLES)[CallerName], string>>;
+export type SigningKeysEnv = { NODE_ENV: 'development' | 'test' | 'production' } & Partial<
+  Record<(typeof SIGNING_KEY_VARIABLES)[CallerName], string>
+>;
 
 /** A caller's documented development key, so `npm start` and tests sign with no configuration; refused in production. */
 export function devKeyRing(caller: CallerName): KeyRing {

@@ -62,13 +62,17 @@ export function createSubgraphClient(urls: Record<SubgraphName, string>, signer:
       if (!signer) throw new Error(`This subgraph has no signing key of its own: it may not call ${target}`);
       const body = JSON.stringify({ query: queryOf(document), variables });
       const url = new URL(urls[target]);
-      const headers = signHeaders(signer, { method: 'POST', path: url.pathname + url.search, target }, {
-        requestId: ctx.requestId || randomUUID(),
-        userId: ctx.principal.userId,
-        roles: [],
-        deadlineMs: String(timeoutMs),
-        body,
-      });
+      const headers = signHeaders(
+        signer,
+        { method: 'POST', path: url.pathname + url.search, target },
+        {
+          requestId: ctx.requestId || randomUUID(),
+          userId: ctx.principal.userId,
+          roles: [],
+          deadlineMs: String(timeoutMs),
+          body,
+        },
+      );
       let response: Response;
       try {
         response = await fetch(url, {

@@ -117,7 +117,10 @@ describe('signing keys from the environment', () => {
     expect(order.signer).toEqual({ caller: 'order', key: devKeyRing('order')[0] });
     // Order is called by the gateway alone: it holds no sibling's key.
     expect(Object.keys(order.trusted)).toEqual(['gateway']);
-    expect(credentialsFrom({ NODE_ENV: 'development' }, 'gateway')).toEqual({ signer: { caller: 'gateway', key: devKeyRing('gateway')[0] }, trusted: {} });
+    expect(credentialsFrom({ NODE_ENV: 'development' }, 'gateway')).toEqual({
+      signer: { caller: 'gateway', key: devKeyRing('gateway')[0] },
+      trusted: {},
+    });
   });
 
   it('signs with the first listed key and verifies with every one', () => {
@@ -148,6 +151,8 @@ describe('signing keys from the environment', () => {
     expect(all).toContain('GATEWAY_SIGNING_KEYS (k1): at least 32');
     expect(all).toContain('CART_SIGNING_KEYS (dev): the documented development default');
     expect(all).toContain('ORDER_SIGNING_KEYS: required in production');
-    expect(message({ GATEWAY_SIGNING_KEYS: `k1:${'x'.repeat(32)},k1:${'y'.repeat(32)}` })).toContain('GATEWAY_SIGNING_KEYS: a key id is listed twice');
+    expect(message({ GATEWAY_SIGNING_KEYS: `k1:${'x'.repeat(32)},k1:${'y'.repeat(32)}` })).toContain(
+      'GATEWAY_SIGNING_KEYS: a key id is listed twice',
+    );
   });
 });
