@@ -14,7 +14,7 @@ import { relayOutboxEvents, type OutboxEntry, type OutboxStore } from '@ecom/pla
 import { eventually, testEvents, waitForQueue } from '@ecom/platform/events/testing';
 import { createLogger } from '@ecom/platform/logger';
 import { bootSubgraph } from '@ecom/platform/subgraph-app';
-import { TEST_SECRET } from '@ecom/platform/testing';
+import { testCredentials } from '@ecom/platform/testing';
 import * as productSchema from '@ecom/product/db/schema';
 import { productSubgraph } from '@ecom/product/server';
 
@@ -27,7 +27,7 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 async function run(transport: 'spool' | 'rabbitmq', amqpUrl: string | undefined) {
   const events = testEvents({ amqpUrl, retry: { maxAttempts: 5, baseDelayMs: 50, maxDelayMs: 1_000 }, pollIntervalMs: 10, prefetch: 64 });
   const product = await bootSubgraph(productSubgraph, {
-    gatewaySecret: TEST_SECRET,
+    credentials: testCredentials('product'),
     subgraphUrls: Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, 'http://127.0.0.1:9/graphql'])) as Record<SubgraphName, string>,
     logger,
     events: events.config,

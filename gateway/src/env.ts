@@ -2,18 +2,20 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   booleanFlag,
-  gatewaySecretFrom,
+  credentialsFrom,
   metricsPortOf,
   metricsPortSetting,
   parseEnv,
   productionSecretProblem,
   REPO_ROOT,
+  signingKeysEnvShape,
   subgraphUrlsFrom,
   telemetryFrom,
   type SubgraphName,
   type TelemetrySettings,
 } from '@ecom/platform/env';
 import { parseFieldBudgets } from '@ecom/platform/deadline';
+import type { Signer } from '@ecom/platform/gateway-credential';
 import { z } from 'zod';
 import { DEFAULT_RESILIENCE, type ResilienceSettings } from './subgraph-fetch/resilience.ts';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './plugins/query-limits.ts';
@@ -27,7 +29,8 @@ const shape = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   JWT_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16).optional()),
-  GATEWAY_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16).optional()),
+  /** `kid:secret,kid:secret`: the gateway signs subgraph requests with the first (README "Edge", key rotation). */
+  GATEWAY_SIGNING_KEYS: signingKeysEnvShape.GATEWAY_SIGNING_KEYS,
   SUPERGRAPH_PATH: z.string().default(resolve(REPO_ROOT, 'schema/supergraph.graphql')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   METRICS_PORT: metricsPortSetting,
@@ -108,7 +111,8 @@ export interface GatewayEnv {
   nodeEnv: 'development' | 'test' | 'production';
   port: number;
   jwtSecret: string;
-  gatewaySecret: string;
+  /** The gateway's own key for signing subgraph requests. */
+  signer: Signer;
   supergraphPath: string;
   subgraphUrls: Record<SubgraphName, string>;
   logLevel: string;
@@ -135,9 +139,9 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): GatewayEnv {
   if (nodeEnv === 'production' && env?.JWKS_URL && !(env.JWT_ISSUER && env.JWT_AUDIENCE)) {
     problems.push('  JWT_ISSUER / JWT_AUDIENCE: required in production with JWKS_URL (tokens of other issuers or services would pass)');
   }
-  let gatewaySecret = '';
+  let signer: Signer | undefined;
   try {
-    gatewaySecret = gatewaySecretFrom({ NODE_ENV: nodeEnv, GATEWAY_SECRET: env?.GATEWAY_SECRET });
+    signer = credentialsFrom({ NODE_ENV: nodeEnv, GATEWAY_SIGNING_KEYS: env?.GATEWAY_SIGNING_KEYS }, 'gateway').signer;
   } catch (err) {
     problems.push(...(err as Error).message.split('\n').slice(1));
   }
@@ -149,12 +153,12 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): GatewayEnv {
   const safelist = env ? env.SAFELIST === true : ['true', '1'].includes(source.SAFELIST ?? '');
   const manifestPath = resolve(REPO_ROOT, env?.OPERATION_MANIFEST_PATH ?? source.OPERATION_MANIFEST_PATH ?? 'schema/operations/manifest.json');
   if (safelist && !existsSync(manifestPath)) problems.push(`  OPERATION_MANIFEST_PATH: no manifest at ${manifestPath} (SAFELIST=true)`);
-  if (problems.length > 0 || !env) throw new Error(`Invalid environment:\n${problems.join('\n')}`);
+  if (problems.length > 0 || !env || !signer) throw new Error(`Invalid environment:\n${problems.join('\n')}`);
   return {
     nodeEnv,
     port: env.PORT,
     jwtSecret: env.JWT_SECRET ?? DEV_JWT_SECRET,
-    gatewaySecret,
+    signer,
     supergraphPath: resolve(REPO_ROOT, env.SUPERGRAPH_PATH),
     subgraphUrls,
     logLevel: env.LOG_LEVEL,

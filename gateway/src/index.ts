@@ -19,7 +19,7 @@ const gateway = createGateway({
       ? supergraphFromFile(env.supergraphPath, { pollIntervalMs: env.edge.supergraphPollMs, logger })
       : readFileSync(env.supergraphPath, 'utf8'),
   subgraphUrls: env.subgraphUrls,
-  gatewaySecret: env.gatewaySecret,
+  signer: env.signer,
   jwtSecret: env.jwtSecret,
   logger,
   requestTimeoutMs: env.requestTimeoutMs,

@@ -2,6 +2,7 @@ import './apollo-telemetry-off.ts';
 import { ApolloGateway, type SupergraphSdlHook } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { createHttpHost } from '@ecom/platform/http-host';
+import type { Signer } from '@ecom/platform/gateway-credential';
 import type { Logger } from '@ecom/platform/logger';
 import { HEADERS, type RequestContext } from '@ecom/platform/request-context';
 import { operationSpan } from '@ecom/platform/operation-span';
@@ -38,7 +39,8 @@ export interface GatewayOptions {
    * missing here is fetched at the URL the supergraph names.
    */
   subgraphUrls: Partial<Record<string, string>>;
-  gatewaySecret: string;
+  /** The gateway's key every subgraph request is signed with (GATEWAY_SIGNING_KEYS). */
+  signer: Signer;
   jwtSecret: string;
   logger: Logger;
   /** The whole budget of one client request; what is left of it travels to every subgraph. */
@@ -195,7 +197,7 @@ function createApollo(
       const source = new SignedDataSource({
         name,
         url: () => subgraphs.urlOf(name),
-        gatewaySecret: options.gatewaySecret,
+        signer: options.signer,
         logger,
         defaultBudgetMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
         queryTimeoutMs: resilience.perSubgraphTimeoutMs[name] ?? resilience.subgraphTimeoutMs,

@@ -1,4 +1,4 @@
-import { DEV_GATEWAY_SECRET, REPO_ROOT } from '@ecom/platform/env';
+import { devKeyRing, REPO_ROOT } from '@ecom/platform/env';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEV_JWT_SECRET, loadEnv } from '../src/env.ts';
@@ -10,7 +10,7 @@ describe('gateway environment', () => {
       nodeEnv: 'development',
       port: 4000,
       jwtSecret: DEV_JWT_SECRET,
-      gatewaySecret: DEV_GATEWAY_SECRET,
+      signer: { caller: 'gateway', key: devKeyRing('gateway')[0] },
       supergraphPath: resolve(REPO_ROOT, 'schema/supergraph.graphql'),
       requestTimeoutMs: 10_000,
     });
@@ -37,7 +37,14 @@ describe('gateway environment', () => {
       message = (err as Error).message;
     }
     expect(message).toContain('JWT_SECRET: required in production');
-    expect(message).toContain('GATEWAY_SECRET: required in production');
-    expect(loadEnv({ NODE_ENV: 'production', JWT_SECRET: 'a'.repeat(32), GATEWAY_SECRET: 'b'.repeat(32) }).jwtSecret).toBe('a'.repeat(32));
+    expect(message).toContain('GATEWAY_SIGNING_KEYS: required in production');
+    const env = loadEnv({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'a'.repeat(32),
+      GATEWAY_SIGNING_KEYS: `gw-2:${'b'.repeat(32)},gw-1:${'c'.repeat(32)}`,
+    });
+    expect(env.jwtSecret).toBe('a'.repeat(32));
+    // The first key listed signs; the second is still accepted by subgraphs during a rotation.
+    expect(env.signer).toEqual({ caller: 'gateway', key: { kid: 'gw-2', secret: 'b'.repeat(32) } });
   });
 });

@@ -26,7 +26,7 @@ const INTERPOLATION = /^\$\{[A-Z_]+(:?[?-][^}]*)?\}$/;
 
 function expectNoLiteralSecret(service: string, env: Record<string, string>) {
   for (const [k, v] of Object.entries(env)) {
-    if (/SECRET|PASSWORD|_PASS$|TOKEN/.test(k)) expect(v, `${service} ${k}`).toMatch(INTERPOLATION);
+    if (/SECRET|PASSWORD|_PASS$|TOKEN|_KEYS$/.test(k)) expect(v, `${service} ${k}`).toMatch(INTERPOLATION);
     // A password inside a connection string comes from the environment too.
     const password = /:\/\/[^:/@]+:([^@]+)@/.exec(v)?.[1];
     if (password !== undefined) expect(password, `${service} ${k}`).toMatch(INTERPOLATION);

@@ -1,7 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadEnv } from '@ecom/gateway/env';
-import { listenPortOf, parseEnv, platformEnvShape, REPO_ROOT, subgraphUrlsFrom } from '@ecom/platform/env';
+import {
+  CALLER_NAMES,
+  credentialsFrom,
+  listenPortOf,
+  parseEnv,
+  platformEnvShape,
+  REPO_ROOT,
+  SIGNING_KEY_VARIABLES,
+  subgraphUrlsFrom,
+  SUBGRAPH_NAMES,
+} from '@ecom/platform/env';
+import { CALLERS_OF } from '@ecom/platform/subgraph-names';
 import { describe, expect, it } from 'vitest';
 import { siblingCallGraph } from './call-graph.ts';
 import { mayConnect, type Source } from './network-reach.ts';
@@ -44,6 +55,7 @@ function standIn(ref: string): string {
   if (ref.endsWith('/DATABASE_URL')) return 'postgres://ecom:x@postgres:5432/ecom';
   if (ref.endsWith('/REDIS_URL')) return 'redis://redis:6379';
   if (ref.endsWith('/AMQP_URL')) return 'amqp://ecom:x@rabbitmq:5672';
+  if (ref.endsWith('_SIGNING_KEYS')) return `k1:${'x'.repeat(32)}`;
   return 'x'.repeat(32);
 }
 
@@ -154,6 +166,8 @@ describe.each(OVERLAYS)('the %s overlay', (overlay) => {
         expect(parsed.NODE_ENV).toBe('production');
         expect(parsed.DATABASE_URL).toBeDefined();
         expect(parsed.LISTEN_HOST).toBe('0.0.0.0');
+        // Production refuses to start without the signing keys of every caller it accepts.
+        expect(() => credentialsFrom(parsed, name)).not.toThrow();
         // It listens where the gateway and its siblings will call it.
         expect(listenPortOf(name, subgraphUrlsFrom(env))).toBe(HTTP_PORT[name]);
       } else {
@@ -226,6 +240,21 @@ describe.each(OVERLAYS)('the %s overlay', (overlay) => {
       labels: { 'app.kubernetes.io/name': 'prometheus' },
       namespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring' },
     };
+
+    it('gives each process the signing keys of its own callers only: those the code shows calling it, and its own', () => {
+      for (const target of SUBGRAPH_NAMES) {
+        const siblings = [...graph.callers[target]].sort();
+        expect(CALLERS_OF[target].filter((c) => c !== 'gateway').sort(), `who calls ${target}`).toEqual(siblings);
+      }
+      for (const name of PROCESSES) {
+        const env = containerEnv(resources, mainContainer(byName(name)));
+        const held = CALLER_NAMES.filter((c) => env.has(SIGNING_KEY_VARIABLES[c]));
+        const needed = CALLER_NAMES.filter((c) => c === name || (isSubgraph(name) && CALLERS_OF[name].includes(c)));
+        expect(held, `${name} holds the keys of`).toEqual(needed);
+        for (const c of held)
+          expect(env.get(SIGNING_KEY_VARIABLES[c]), `${name} ${c}`).toEqual({ secret: `ecom-signing-${c}/${SIGNING_KEY_VARIABLES[c]}` });
+      }
+    });
 
     it('reads every sibling call from the code', () => {
       // A call whose target is not a literal name could not be checked against the policies.

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { REPO_ROOT, SUBGRAPH_NAMES, testEnv } from '@ecom/platform/env';
+import { randomSigningKeysEnv } from '@ecom/platform/testing';
 import { createTestDatabase } from '@ecom/platform/test-database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageScripts, PROCESSES, workspaceOf, type ProcessName } from './rendered.ts';
@@ -91,7 +92,7 @@ describe('the production commands, started as the image starts them', () => {
       TMPDIR: tmpdir(),
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
-      GATEWAY_SECRET: randomBytes(24).toString('hex'),
+      ...randomSigningKeysEnv(),
       JWT_SECRET: randomBytes(24).toString('hex'),
       DATA_DIR: dataDir,
       OTEL_SDK_DISABLED: 'true',

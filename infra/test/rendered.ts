@@ -164,6 +164,6 @@ export function readCompose(): { services: Record<string, any> } {
 }
 
 /** Variable names that hold a secret or a connection string that may carry a password. */
-export const SENSITIVE = /SECRET|PASSWORD|_PASS$|TOKEN|PRIVATE|_KEY$|DATABASE_URL|REDIS_URL|AMQP_URL/;
+export const SENSITIVE = /SECRET|PASSWORD|_PASS$|TOKEN|PRIVATE|_KEYS?$|DATABASE_URL|REDIS_URL|AMQP_URL/;
 
 export const isSubgraph = (name: ProcessName): name is SubgraphName => name !== 'gateway';

@@ -1,5 +1,6 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { Signer } from '@ecom/platform/gateway-credential';
 import type { Logger } from '@ecom/platform/logger';
 import type { RequestContext } from '@ecom/platform/request-context';
 import type { DocumentNode, OperationDefinitionNode } from 'graphql';
@@ -16,7 +17,8 @@ export interface SignedDataSourceOptions extends BudgetSettings {
   name: string;
   /** Read at request time, so a test can point a subgraph elsewhere after the gateway is built. */
   url: () => string;
-  gatewaySecret: string;
+  /** The gateway's signing key (GATEWAY_SIGNING_KEYS). */
+  signer: Signer;
   logger: Logger;
   breaker: BreakerSettings;
   /** Last-known display values, served when a read fetch fails. */
@@ -42,7 +44,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<RequestContext> {
 
   override willSendRequest(options: GraphQLDataSourceProcessOptions<RequestContext>): void {
     const context = options.context as Partial<RequestContext>;
-    signRequest(options.request, context, this.options.gatewaySecret, fetchBudgetMs(context, this.options, isMutation(options)));
+    signRequest(options.request, context, this.options.signer, this.options.name, fetchBudgetMs(context, this.options, isMutation(options)));
     // The trace context (W3C traceparent) is deliberately outside the signature: see README "Operating it".
     injectTraceHeaders(options.request.http!.headers);
   }

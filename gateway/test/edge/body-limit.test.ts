@@ -1,5 +1,5 @@
 import { createLogger } from '@ecom/platform/logger';
-import { startTestSubgraph, TEST_SECRET } from '@ecom/platform/testing';
+import { startTestSubgraph, testCredentials } from '@ecom/platform/testing';
 import { productSubgraph } from '@ecom/product/server';
 import { readPublishedSupergraph } from '@ecom/schema/compose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ beforeAll(async () => {
   product = await startTestSubgraph(productSubgraph);
   gateway = createGateway({
     supergraphSdl: readPublishedSupergraph(),
-    gatewaySecret: TEST_SECRET,
+    signer: testCredentials('gateway').signer!,
     jwtSecret: DEV_JWT_SECRET,
     logger: createLogger('gateway', 'silent'),
     subgraphUrls: {},

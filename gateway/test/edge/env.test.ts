@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DEV_JWT_SECRET, loadEnv } from '../../src/env.ts';
 import { DEFAULT_QUERY_LIMITS } from '../../src/plugins/query-limits.ts';
 
-const PRODUCTION = { NODE_ENV: 'production', JWT_SECRET: 'a'.repeat(32), GATEWAY_SECRET: 'b'.repeat(32) };
+const PRODUCTION = { NODE_ENV: 'production', JWT_SECRET: 'a'.repeat(32), GATEWAY_SIGNING_KEYS: `gw-1:${'b'.repeat(32)}` };
 
 describe('edge settings from the environment', () => {
   it('has documented defaults', () => {
@@ -64,8 +64,11 @@ describe('edge settings from the environment', () => {
   it('refuses weak or documented development secrets in production', () => {
     expect(() => loadEnv({ ...PRODUCTION, JWT_SECRET: 'sixteen-chars-xx' })).toThrow(/JWT_SECRET: at least 32/);
     expect(() => loadEnv({ ...PRODUCTION, JWT_SECRET: 'dev-only-jwt-secret-change-me' })).toThrow(/JWT_SECRET/);
-    expect(() => loadEnv({ ...PRODUCTION, GATEWAY_SECRET: 'sixteen-chars-xx' })).toThrow(/GATEWAY_SECRET: at least 32/);
-    expect(() => loadEnv({ ...PRODUCTION, GATEWAY_SECRET: 'dev-only-gateway-secret-change-me' })).toThrow(/GATEWAY_SECRET/);
+    expect(() => loadEnv({ ...PRODUCTION, GATEWAY_SIGNING_KEYS: 'gw-1:sixteen-chars-xx' })).toThrow(/GATEWAY_SIGNING_KEYS \(gw-1\): at least 32/);
+    expect(() => loadEnv({ ...PRODUCTION, GATEWAY_SIGNING_KEYS: 'dev:dev-only-gateway-signing-key' })).toThrow(
+      /GATEWAY_SIGNING_KEYS \(dev\): the documented/,
+    );
+    expect(() => loadEnv({ ...PRODUCTION, GATEWAY_SIGNING_KEYS: 'b'.repeat(32) })).toThrow(/GATEWAY_SIGNING_KEYS: expected kid:secret/);
     expect(loadEnv(PRODUCTION).nodeEnv).toBe('production');
   });
 

@@ -88,7 +88,11 @@ describe('the explorer edge handler', () => {
 });
 
 describe('explorer settings', () => {
-  const production = { NODE_ENV: 'production', JWT_SECRET: 'a-production-jwt-secret-0123456789', GATEWAY_SECRET: 'a-production-gateway-secret-0123' };
+  const production = {
+    NODE_ENV: 'production',
+    JWT_SECRET: 'a-production-jwt-secret-0123456789',
+    GATEWAY_SIGNING_KEYS: 'gw-1:a-production-gateway-secret-0123',
+  };
 
   it('serves the explorer and mints development tokens outside production', () => {
     expect(loadEnv({}).edge.explorer).toMatchObject({ devTokenSecret: expect.any(String) });

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SIGNATURE_HEADER, signHeaders, TIMESTAMP_HEADER } from '@ecom/platform/gateway-credential';
-import { SUBGRAPH_NAMES, type SubgraphName } from '@ecom/platform/env';
-import { TEST_SECRET } from '@ecom/platform/testing';
+import { SIGNATURE_HEADER, signHeaders, TIMESTAMP_HEADER, type Signer } from '@ecom/platform/gateway-credential';
+import { CALLERS_OF } from '@ecom/platform/subgraph-names';
+import { CALLER_NAMES, devKeyRing, SUBGRAPH_NAMES, type SubgraphName } from '@ecom/platform/env';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { demoProducts } from '@ecom/platform/demo-catalog';
@@ -309,8 +309,20 @@ describe('subgraphs accept only the gateway', () => {
     expect(res.body.data, what).toBeUndefined();
     expect(res.body.errors?.[0]?.extensions?.code, what).toBe('UNAUTHENTICATED');
   };
-  const signed = (body: string, fields: { userId?: string | null; roles?: string[] } = {}, now = Date.now(), secret = TEST_SECRET) =>
-    signHeaders(secret, { requestId: randomUUID(), userId: fields.userId ?? null, roles: fields.roles ?? [], deadlineMs: '5000', body }, now);
+  const GATEWAY: Signer = { caller: 'gateway', key: devKeyRing('gateway')[0]! };
+  const signed = (
+    target: SubgraphName,
+    body: string,
+    fields: { userId?: string | null; roles?: string[] } = {},
+    now = Date.now(),
+    signer: Signer = GATEWAY,
+  ) =>
+    signHeaders(
+      signer,
+      { method: 'POST', path: '/graphql', target },
+      { requestId: randomUUID(), userId: fields.userId ?? null, roles: fields.roles ?? [], deadlineMs: '5000', body },
+      now,
+    );
 
   it.each(SUBGRAPH_NAMES.map((n) => [n] as const))('%s refuses every unsigned, forged, tampered or stale request', async (name) => {
     const queries = {
@@ -326,23 +338,35 @@ describe('subgraphs accept only the gateway', () => {
         `${name} ${what} with a made-up signature`,
       );
       expectRefused(
-        await direct(name, body, signed(body, {}, Date.now(), 'some-other-secret-entirely')),
+        await direct(
+          name,
+          body,
+          signed(name, body, {}, Date.now(), { caller: 'gateway', key: { kid: 'dev', secret: 'some-other-secret-entirely' } }),
+        ),
         `${name} ${what} signed with another secret`,
       );
+      const elsewhere = SUBGRAPH_NAMES.find((n) => n !== name)!;
+      expectRefused(await direct(name, body, signed(elsewhere, body)), `${name} ${what} signed for ${elsewhere}`);
+      for (const caller of CALLER_NAMES.filter((c) => !CALLERS_OF[name].includes(c))) {
+        expectRefused(
+          await direct(name, body, signed(name, body, {}, Date.now(), { caller, key: devKeyRing(caller)[0]! })),
+          `${name} ${what} signed by ${caller}, which never calls it`,
+        );
+      }
     }
 
     const body = queries.normal;
     // The control: the very same request, signed by the gateway's secret, is served.
-    const ok = await direct(name, body, signed(body, { userId: 'user-1' }));
+    const ok = await direct(name, body, signed(name, body, { userId: 'user-1' }));
     expect(ok.status, `${name} signed`).toBe(200);
     expect(ok.body.errors, `${name} signed`).toBeUndefined();
 
-    const asUser = signed(body, { userId: 'user-1' });
+    const asUser = signed(name, body, { userId: 'user-1' });
     expectRefused(await direct(name, JSON.stringify({ query: NORMAL[name], variables: { x: 1 } }), asUser), `${name} tampered body`);
     expectRefused(await direct(name, body, { ...asUser, 'x-user-id': 'user-2' }), `${name} tampered user`);
     expectRefused(await direct(name, body, { ...asUser, 'x-user-roles': 'admin' }), `${name} roles added`);
     expectRefused(await direct(name, body, { ...asUser, 'x-request-id': 'another-request' }), `${name} tampered request id`);
-    expectRefused(await direct(name, body, signed(body, { userId: 'user-1' }, Date.now() - 61_000)), `${name} stale timestamp`);
-    expectRefused(await direct(name, body, signed(body, { userId: 'user-1' }, Date.now() + 61_000)), `${name} timestamp from the future`);
+    expectRefused(await direct(name, body, signed(name, body, { userId: 'user-1' }, Date.now() - 61_000)), `${name} stale timestamp`);
+    expectRefused(await direct(name, body, signed(name, body, { userId: 'user-1' }, Date.now() + 61_000)), `${name} timestamp from the future`);
   });
 });

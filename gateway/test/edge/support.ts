@@ -1,5 +1,5 @@
 import { createLogger } from '@ecom/platform/logger';
-import { TEST_SECRET } from '@ecom/platform/testing';
+import { testCredentials } from '@ecom/platform/testing';
 import { readPublishedSupergraph } from '@ecom/schema/compose';
 import type { Writable } from 'node:stream';
 import { createGateway, type GatewayOptions } from '../../src/server.ts';
@@ -41,7 +41,7 @@ export interface ExtraGateway {
 export async function extraGateway(graph: Graph, options: Partial<GatewayOptions> = {}): Promise<ExtraGateway> {
   const gateway = createGateway({
     supergraphSdl: readPublishedSupergraph(),
-    gatewaySecret: TEST_SECRET,
+    signer: testCredentials('gateway').signer!,
     jwtSecret: graph.jwtSecret,
     logger: createLogger('gateway', 'silent'),
     subgraphUrls: graph.gatewayUrls,

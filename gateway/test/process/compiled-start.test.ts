@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT, SUBGRAPH_NAMES, testEnv, type SubgraphName } from '@ecom/platform/env';
+import { randomSigningKeysEnv } from '@ecom/platform/testing';
 import { createTestDatabase } from '@ecom/platform/test-database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answers200, freePort, until } from '../support/supervised-graph.ts';
@@ -90,7 +91,7 @@ describe('the product subgraph and the gateway from compiled output', () => {
       DATA_DIR: join(home, 'data'),
       DATABASE_URL: database?.url ?? '',
       JWT_SECRET: randomBytes(24).toString('hex'),
-      GATEWAY_SECRET: randomBytes(24).toString('hex'),
+      ...randomSigningKeysEnv(),
       LOG_LEVEL: 'warn',
       // A cold process on a loaded test machine: the first query keeps its fields (as in support/graph.ts).
       QUERY_DEADLINE_MS: '30000',

@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { verifySignature } from '@ecom/platform/gateway-credential';
+import { verifySignature, type Signer } from '@ecom/platform/gateway-credential';
 import { createLogger } from '@ecom/platform/logger';
 import type { RequestContext } from '@ecom/platform/request-context';
 import { readBody } from '@ecom/platform/http-host';
@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_BREAKER } from '../../src/subgraph-fetch/subgraph-breaker.ts';
 import { SignedDataSource } from '../../src/subgraph-fetch/signed-data-source.ts';
 
-const SECRET = 'a-test-secret-of-enough-length';
+const SIGNER: Signer = { caller: 'gateway', key: { kid: 'gw-1', secret: 'a-test-secret-of-enough-length' } };
+const TO_PRICING = { method: 'POST', path: '/graphql', target: 'pricing' };
 const logger = createLogger('test', 'silent');
 
 /** A stand-in subgraph: records what arrives; answers, stalls or fails as told. */
@@ -56,7 +57,7 @@ const dataSource = () =>
   new SignedDataSource({
     name: 'pricing',
     url: () => url,
-    gatewaySecret: SECRET,
+    signer: SIGNER,
     logger,
     defaultBudgetMs: 10_000,
     queryTimeoutMs: 10_000,
@@ -70,8 +71,12 @@ describe('SignedDataSource', () => {
     const response = await run(dataSource(), 5_000);
     expect(response.data).toEqual({ ok: true });
     const [sent] = received;
-    expect(verifySignature(SECRET, sent!.headers, sent!.body)).toBe(true);
-    expect(verifySignature('another-secret-of-enough-length', sent!.headers, sent!.body)).toBe(false);
+    expect(verifySignature({ gateway: [SIGNER.key] }, TO_PRICING, sent!.headers, sent!.body)).toMatchObject({ caller: 'gateway' });
+    expect(
+      verifySignature({ gateway: [{ kid: 'gw-1', secret: 'another-secret-of-enough-length' }] }, TO_PRICING, sent!.headers, sent!.body),
+    ).toBeUndefined();
+    // Signed for the subgraph it was sent to: the same request presented to inventory fails.
+    expect(verifySignature({ gateway: [SIGNER.key] }, { ...TO_PRICING, target: 'inventory' }, sent!.headers, sent!.body)).toBeUndefined();
     expect(sent!.headers).toMatchObject({ 'x-request-id': 'req-1', 'x-user-id': 'user-7', 'x-user-roles': 'admin,ops' });
     const budget = Number(sent!.headers['x-deadline-ms']);
     expect(budget).toBeGreaterThan(0);

@@ -4,7 +4,7 @@ import { marketingSubgraph } from '@ecom/marketing/server';
 import { orderSubgraph } from '@ecom/order/server';
 import { SUBGRAPH_NAMES, type SubgraphName } from '@ecom/platform/env';
 import { createLogger } from '@ecom/platform/logger';
-import { startSubgraphs, TEST_SECRET, type AnyTestSubgraph, type StartSubgraphsOptions } from '@ecom/platform/testing';
+import { startSubgraphs, testCredentials, type AnyTestSubgraph, type StartSubgraphsOptions } from '@ecom/platform/testing';
 import { pricingSubgraph } from '@ecom/pricing/server';
 import { productSubgraph } from '@ecom/product/server';
 import { readPublishedSupergraph } from '@ecom/schema/compose';
@@ -75,7 +75,7 @@ export async function startGraph(options: StartGraphOptions = {}): Promise<Graph
   const jwtSecret = options.gateway?.jwtSecret ?? DEV_JWT_SECRET;
   const gateway = createGateway({
     supergraphSdl: readPublishedSupergraph(),
-    gatewaySecret: TEST_SECRET,
+    signer: testCredentials('gateway').signer!,
     logger: createLogger('gateway', 'silent'),
     // Functional tests must not lose fields to a loaded CI machine; the resilience tests pass the
     // production defaults (DEFAULT_RESILIENCE) explicitly.

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT, SUBGRAPH_NAMES, testEnv, type SubgraphName } from '@ecom/platform/env';
+import { randomSigningKeysEnv } from '@ecom/platform/testing';
 import { createTestDatabase } from '@ecom/platform/test-database';
 import { mintToken } from '../../src/edge/auth.ts';
 import type { GraphQLBody } from './graph.ts';
@@ -114,7 +115,7 @@ export async function startSupervisedGraph(readyTimeoutMs: number): Promise<Supe
       DATABASE_URL: database?.url ?? '',
       REDIS_URL: env.redisUrl ?? '',
       JWT_SECRET: jwtSecret,
-      GATEWAY_SECRET: randomBytes(24).toString('hex'),
+      ...randomSigningKeysEnv(),
       LOG_LEVEL: 'warn',
       METRICS_PORT: 'off', // tests never take the contract's metrics ports
       // Reads keep their fields on a loaded test machine (as in support/graph.ts): only the killed

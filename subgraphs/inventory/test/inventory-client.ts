@@ -16,6 +16,8 @@ export type Operation = { __typename: 'StockOperation'; orderId: string; state: 
 export type Insufficient = { __typename: 'InsufficientStockError'; code: string; message: string; variantId: string; available: number };
 
 export const ADMIN: CallAs = { userId: 'admin-1', roles: ['admin'] };
+/** The order saga: the only caller the stock steps answer. */
+export const ORDER_SAGA: CallAs = { caller: 'order' };
 
 const STOCK_LEVEL = `query ($id: ID!) { stockLevel(variantId: $id) { variantId onHand reserved available status } }`;
 
@@ -67,7 +69,7 @@ export async function setAvailable(sg: Inventory, variantId: string, available: 
   return res as StockLevel;
 }
 
-const RESERVE = /* GraphQL */ `
+export const RESERVE = /* GraphQL */ `
   mutation ($input: ReserveStockInput!) {
     reserveStock(input: $input) {
       __typename
@@ -91,9 +93,11 @@ export async function reserve(
   lines: { variantId: string; quantity: number }[],
   expiresAt = new Date(Date.now() + 15 * 60_000),
 ): Promise<Operation | Insufficient> {
-  const res = await sg.call<{ reserveStock: Operation | Insufficient }>(RESERVE, {
-    input: { orderId, lines, expiresAt: expiresAt.toISOString() },
-  });
+  const res = await sg.call<{ reserveStock: Operation | Insufficient }>(
+    RESERVE,
+    { input: { orderId, lines, expiresAt: expiresAt.toISOString() } },
+    ORDER_SAGA,
+  );
   expect(res.errors).toBeUndefined();
   return res.data!.reserveStock;
 }
@@ -102,6 +106,7 @@ export async function step(sg: Inventory, mutation: 'releaseStock' | 'commitStoc
   const res = await sg.call<Record<string, Operation>>(
     `mutation ($input: OrderStockInput!) { ${mutation}(input: $input) { __typename orderId state } }`,
     { input: { orderId } },
+    ORDER_SAGA,
   );
   expect(res.errors).toBeUndefined();
   return res.data![mutation]!;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ledgerDiscrepancies } from '../src/db/ledger.ts';
 import { reservationState } from '../src/db/reservations.ts';
 import { inventorySubgraph } from '../src/server.ts';
-import { reserve, setAvailable, step, stockOf, type Insufficient, type Inventory, type Operation } from './inventory-client.ts';
+import { ORDER_SAGA, reserve, setAvailable, step, stockOf, type Insufficient, type Inventory, type Operation } from './inventory-client.ts';
 
 let sg: Inventory;
 beforeAll(async () => {
@@ -108,7 +108,7 @@ describe('reserveStock', () => {
   ])('rejects %s with INVALID_INPUT, reserving nothing', async (_, override, field) => {
     const before = await stockOf(sg, 'var-014-1');
     const input = { orderId: 'order-invalid', lines: [{ variantId: 'var-014-1', quantity: 1 }], expiresAt: new Date().toISOString(), ...override };
-    const res = await sg.call(`mutation ($input: ReserveStockInput!) { reserveStock(input: $input) { __typename } }`, { input });
+    const res = await sg.call(`mutation ($input: ReserveStockInput!) { reserveStock(input: $input) { __typename } }`, { input }, ORDER_SAGA);
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_INPUT', field });
     expect(await stockOf(sg, 'var-014-1')).toEqual(before);
   });

@@ -2,7 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DEFAULT_FIELD_BUDGETS, parseFieldBudgets, type FieldBudgets } from './deadline.ts';
 import { noFaults, type FaultInjection } from './fault-injection.ts';
-import { SUBGRAPH_NAMES, type SubgraphName } from './subgraph-names.ts';
+import type { KeyRing, Signer, TrustedCallers } from './gateway-credential.ts';
+import { CALLER_NAMES, CALLERS_OF, SUBGRAPH_NAMES, type CallerName, type SubgraphName } from './subgraph-names.ts';
 
 /**
  * The one place a package reads the environment. Every problem is listed at once, so a
@@ -21,7 +22,7 @@ const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
 export const optionalUrl = z.preprocess(emptyAsUndefined, z.string().url().optional());
 export const booleanFlag = z.preprocess((v) => (v === undefined || v === '' ? undefined : v === 'true' || v === '1'), z.boolean().optional());
 
-export { SUBGRAPH_NAMES, type SubgraphName } from './subgraph-names.ts';
+export { CALLER_NAMES, SUBGRAPH_NAMES, type CallerName, type SubgraphName } from './subgraph-names.ts';
 export const SUBGRAPH_PORTS: Record<SubgraphName, number> = {
   product: 4001,
   pricing: 4002,
@@ -76,8 +77,82 @@ export function listenPortOf(name: SubgraphName, urls: Record<SubgraphName, stri
 /** The repository root: `.data/` and other relative paths resolve from here, whatever the cwd. */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** Documented development default; production must set its own (see .env.example). */
-export const DEV_GATEWAY_SECRET = 'dev-only-gateway-secret-change-me';
+/** Each caller's signing keys, by variable: `GATEWAY_SIGNING_KEYS`, `CART_SIGNING_KEYS`, `ORDER_SIGNING_KEYS`. */
+export const SIGNING_KEY_VARIABLES = {
+  gateway: 'GATEWAY_SIGNING_KEYS',
+  cart: 'CART_SIGNING_KEYS',
+  order: 'ORDER_SIGNING_KEYS',
+} as const satisfies Record<CallerName, string>;
+
+const keyRingSetting = z.preprocess(
+  emptyAsUndefined,
+  z
+    .string()
+    .regex(/^\s*[\w.-]{1,64}:[^,\s]{16,}\s*(,\s*[\w.-]{1,64}:[^,\s]{16,}\s*)*$/, 'expected kid:secret,kid:secret (secrets of 16 or more characters)')
+    .optional(),
+);
+
+/** `kid:secret,kid:secret` (already checked by keyRingSetting): the first signs, every one verifies. */
+export const signingKeysEnvShape = {
+  GATEWAY_SIGNING_KEYS: keyRingSetting,
+  CART_SIGNING_KEYS: keyRingSetting,
+  ORDER_SIGNING_KEYS: keyRingSetting,
+};
+
+export type SigningKeysEnv = { NODE_ENV: 'development' | 'test' | 'production' } & Partial<
+  Record<(typeof SIGNING_KEY_VARIABLES)[CallerName], string>
+>;
+
+/** A caller's documented development key, so `npm start` and tests sign with no configuration; refused in production. */
+export function devKeyRing(caller: CallerName): KeyRing {
+  return [{ kid: 'dev', secret: `dev-only-${caller}-signing-key` }];
+}
+
+function parseKeyRing(value: string): KeyRing {
+  return value.split(',').map((entry) => {
+    const at = entry.indexOf(':');
+    return { kid: entry.slice(0, at).trim(), secret: entry.slice(at + 1).trim() };
+  });
+}
+
+export interface RequestCredentials {
+  /** How this process signs the requests it sends; absent when it calls no subgraph. */
+  signer?: Signer;
+  /** The keys of the callers it accepts requests from (none for the gateway). */
+  trusted: TrustedCallers;
+}
+
+/**
+ * The keys a process signs and verifies with: it signs as itself when it is a caller, and trusts
+ * the callers CALLERS_OF names for it. Unset outside production: the development keys. In
+ * production every key it needs is required, 32 bytes or more, and not a development key.
+ */
+export function credentialsFrom(env: SigningKeysEnv, self: SubgraphName | 'gateway'): RequestCredentials {
+  const callers = self === 'gateway' ? [] : CALLERS_OF[self];
+  const signs = (CALLER_NAMES as readonly string[]).includes(self) ? (self as CallerName) : undefined;
+  const problems: string[] = [];
+  const rings: TrustedCallers = {};
+  for (const caller of new Set([...callers, ...(signs ? [signs] : [])])) {
+    const variable = SIGNING_KEY_VARIABLES[caller];
+    const value = env[variable];
+    const ring = value === undefined ? undefined : parseKeyRing(value);
+    if (ring && new Set(ring.map((k) => k.kid)).size !== ring.length) problems.push(`  ${variable}: a key id is listed twice`);
+    if (env.NODE_ENV === 'production') {
+      const [dev] = devKeyRing(caller);
+      if (!ring) problems.push(`  ${variable}: required in production`);
+      for (const key of ring ?? []) {
+        const problem = productionSecretProblem(`${variable} (${key.kid})`, key.secret, dev!.secret);
+        if (problem) problems.push(problem);
+      }
+    }
+    rings[caller] = ring ?? devKeyRing(caller);
+  }
+  if (problems.length > 0) throw new Error(`Invalid environment:\n${problems.join('\n')}`);
+  return {
+    signer: signs ? { caller: signs, key: rings[signs]![0]! } : undefined,
+    trusted: Object.fromEntries(callers.map((c) => [c, rings[c]])),
+  };
+}
 
 /** Environment every subgraph process shares. */
 export const platformEnvShape = {
@@ -91,7 +166,7 @@ export const platformEnvShape = {
   LISTEN_HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   METRICS_PORT: metricsPortSetting,
-  GATEWAY_SECRET: z.string().min(16).optional(),
+  ...signingKeysEnvShape,
   /** Default time budget of one field's batch inside a subgraph. */
   FIELD_BUDGET_MS: z.coerce.number().int().positive().default(250),
   /** Per-field budgets: `Product.priceRange=200,Variant.stock=150`. */
@@ -134,15 +209,6 @@ export function faultsFrom(env: Pick<PlatformEnv, 'NODE_ENV' | 'FAULT_MODE' | 'F
 
 export function fieldBudgetsFrom(env: Pick<PlatformEnv, 'FIELD_BUDGET_MS' | 'FIELD_BUDGETS'>): FieldBudgets {
   return { ...DEFAULT_FIELD_BUDGETS, defaultMs: env.FIELD_BUDGET_MS, perField: parseFieldBudgets(env.FIELD_BUDGETS) };
-}
-
-/** The gateway secret, refusing the development default in production. */
-export function gatewaySecretFrom(env: Pick<PlatformEnv, 'NODE_ENV' | 'GATEWAY_SECRET'>): string {
-  if (env.NODE_ENV === 'production') {
-    const problem = productionSecretProblem('GATEWAY_SECRET', env.GATEWAY_SECRET, DEV_GATEWAY_SECRET);
-    if (problem) throw new Error(`Invalid environment:\n${problem}`);
-  }
-  return env.GATEWAY_SECRET ?? DEV_GATEWAY_SECRET;
 }
 
 /** Production keys: 32 bytes or more, and never a development default published in the README. */

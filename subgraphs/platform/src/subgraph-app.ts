@@ -5,10 +5,10 @@ import { createCache, type Cache } from './cache.ts';
 import { DEFAULT_FIELD_BUDGETS, type DeadlineOptions, type FieldBudgets } from './deadline.ts';
 import { noFaults, type FaultInjection } from './fault-injection.ts';
 import { openDb, pingDb, type Db, type DbHandle } from './db.ts';
-import type { SubgraphName } from './env.ts';
+import type { RequestCredentials, SubgraphName } from './env.ts';
 import type { EventsConfig } from './events/events-config.ts';
 import type { Logger } from './logger.ts';
-import type { RequestContext } from './request-context.ts';
+import type { RequestContext, VerifiedRequestContext } from './request-context.ts';
 import { createSubgraphClient, type SubgraphClient } from './subgraph-client.ts';
 import { startSubgraph, type RunningSubgraph } from './subgraph-server.ts';
 
@@ -20,7 +20,8 @@ export interface SubgraphConfig {
   /** PGlite directory when there is no databaseUrl; omitted = in memory. */
   dataDir?: string;
   redisUrl?: string;
-  gatewaySecret: string;
+  /** Its signing key (cart, order) and the keys of the callers it accepts (credentialsFrom). */
+  credentials: RequestCredentials;
   subgraphUrls: Record<SubgraphName, string>;
   logger: Logger;
   /** Extra settings a subgraph reads (e.g. reservation TTL), already validated by its env.ts. */
@@ -54,7 +55,7 @@ export interface SubgraphDefinition<TSchema extends Record<string, unknown>, TCo
   seed(db: Db<TSchema>): Promise<void>;
   /** Resolver objects per GraphQL type, typed by each subgraph from codegen. */
   resolvers: Record<string, object>;
-  createContext(base: RequestContext, deps: SubgraphDeps<TSchema>): TContext;
+  createContext(base: VerifiedRequestContext, deps: SubgraphDeps<TSchema>): TContext;
   plugins?: (deps: SubgraphDeps<TSchema>) => ApolloServerPlugin<TContext>[];
   /** Background work (sweepers, relays) started with the server and stopped with it. */
   background?: (deps: SubgraphDeps<TSchema>) => { stop(): Promise<void> | void }[];
@@ -90,7 +91,7 @@ export async function bootSubgraph<TSchema extends Record<string, unknown>, TCon
   const deps: SubgraphDeps<TSchema> = {
     db: dbHandle.db,
     cache: createCache(config.redisUrl, logger, `ecom:${def.name}:`),
-    subgraphs: createSubgraphClient(config.subgraphUrls, config.gatewaySecret),
+    subgraphs: createSubgraphClient(config.subgraphUrls, config.credentials.signer),
     logger,
     config,
     faults,
@@ -117,7 +118,7 @@ export async function bootSubgraph<TSchema extends Record<string, unknown>, TCon
           sdl: def.sdl,
           resolvers: def.resolvers as GraphQLResolverMap<TContext>,
           logger,
-          gatewaySecret: config.gatewaySecret,
+          trustedCallers: config.credentials.trusted,
           faults,
           plugins: def.plugins?.(deps),
           extendContext: (base) => def.createContext(base, deps),

@@ -3,14 +3,15 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type DocumentNode, type GraphQLError } from 'graphql';
 import { serviceFault } from './errors.ts';
 import type { SubgraphName } from './env.ts';
-import { signHeaders } from './gateway-credential.ts';
+import { signHeaders, type Signer } from './gateway-credential.ts';
 import type { RequestContext } from './request-context.ts';
 import { traceHeaders } from './tracing.ts';
 
 /**
  * Calls from one subgraph to another (the order saga, cart pricing). They go to the sibling
- * directly, signed like the gateway's own requests, carrying the caller's identity, request id
- * and what is left of the deadline. Each call is a registered document (schema/operations/internal)
+ * directly, signed with the calling subgraph's own key for that sibling, carrying the user's id
+ * (never roles: a sibling honours roles from the gateway only), request id and what is left of
+ * the deadline. Each call is a registered document (schema/operations/internal)
  * whose generated type fixes both the variables it takes and the data it answers.
  */
 export interface SubgraphClient {
@@ -46,7 +47,8 @@ export class SubgraphCallError extends Error {
   }
 }
 
-export function createSubgraphClient(urls: Record<SubgraphName, string>, secret: string): SubgraphClient {
+/** `signer` is the calling subgraph's own key; a subgraph without one (it calls no sibling) cannot call. */
+export function createSubgraphClient(urls: Record<SubgraphName, string>, signer: Signer | undefined): SubgraphClient {
   return {
     async request<TData, TVariables extends Record<string, unknown>>(
       target: SubgraphName,
@@ -57,17 +59,23 @@ export function createSubgraphClient(urls: Record<SubgraphName, string>, secret:
     ): Promise<TData> {
       const remaining = Math.max(1, ctx.deadline - Date.now());
       const timeoutMs = Math.min(options.timeoutMs ?? remaining, remaining);
+      if (!signer) throw new Error(`This subgraph has no signing key of its own: it may not call ${target}`);
       const body = JSON.stringify({ query: queryOf(document), variables });
-      const headers = signHeaders(secret, {
-        requestId: ctx.requestId || randomUUID(),
-        userId: ctx.principal.userId,
-        roles: ctx.principal.roles,
-        deadlineMs: String(timeoutMs),
-        body,
-      });
+      const url = new URL(urls[target]);
+      const headers = signHeaders(
+        signer,
+        { method: 'POST', path: url.pathname + url.search, target },
+        {
+          requestId: ctx.requestId || randomUUID(),
+          userId: ctx.principal.userId,
+          roles: [],
+          deadlineMs: String(timeoutMs),
+          body,
+        },
+      );
       let response: Response;
       try {
-        response = await fetch(urls[target], {
+        response = await fetch(url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', ...headers, ...traceHeaders() },
           body,

@@ -1,8 +1,8 @@
 import { join, resolve } from 'node:path';
 import {
+  credentialsFrom,
   faultsFrom,
   fieldBudgetsFrom,
-  gatewaySecretFrom,
   listenPortOf,
   parseEnv,
   platformEnvShape,
@@ -35,7 +35,7 @@ export async function runSubgraph<TSchema extends Record<string, unknown>, TCont
     databasePoolSize: env.DATABASE_POOL_SIZE,
     dataDir: resolve(REPO_ROOT, env.DATA_DIR, def.name),
     redisUrl: env.REDIS_URL,
-    gatewaySecret: gatewaySecretFrom(env),
+    credentials: credentialsFrom(env, def.name),
     subgraphUrls,
     logger,
     settings,

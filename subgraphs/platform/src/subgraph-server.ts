@@ -6,26 +6,28 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { parse, type GraphQLFormattedError } from 'graphql';
 import { fault, INTERNAL_MESSAGE } from './errors.ts';
 import { beforeRequest, type FaultInjection } from './fault-injection.ts';
-import { verifySignature } from './gateway-credential.ts';
+import { verifySignature, type TrustedCallers } from './gateway-credential.ts';
 import { createHttpHost, headerMapOf, parseJsonBody, readBody, sendFaults } from './http-host.ts';
 import type { Logger } from './logger.ts';
 import { operationSpan } from './operation-span.ts';
 import { logSubgraphRequests } from './request-log.ts';
-import { HEADERS, requestContextFrom, type RequestContext } from './request-context.ts';
+import { createReplayGuard } from './replay-guard.ts';
+import { HEADERS, requestContextFrom, type RequestContext, type VerifiedRequestContext } from './request-context.ts';
+import type { SubgraphName } from './subgraph-names.ts';
 
 export interface SubgraphServerOptions<TContext extends RequestContext> {
-  name: string;
+  name: SubgraphName;
   sdl: string;
   // Resolver maps are typed per subgraph from codegen; here any map will do.
   resolvers: GraphQLResolverMap<TContext> | GraphQLResolverMap<TContext>[];
   logger: Logger;
   /** Adds the subgraph's per-request state (loaders, services) to the base context. */
-  extendContext(base: RequestContext): TContext | Promise<TContext>;
+  extendContext(base: VerifiedRequestContext): TContext | Promise<TContext>;
   /** True when the subgraph's dependencies answer (for /readyz). */
   ready(): Promise<boolean>;
   plugins?: ApolloServerPlugin<TContext>[];
-  /** The gateway's shared secret: unsigned requests to /graphql are refused. */
-  gatewaySecret: string;
+  /** The keys of the callers this subgraph accepts: anything else to /graphql is refused. */
+  trustedCallers: TrustedCallers;
   /** Read on every request, so a test changes a running server's faults. */
   faults: FaultInjection;
 }
@@ -75,6 +77,7 @@ export async function startSubgraph<TContext extends RequestContext>(
     formatError: maskError(options.logger),
   });
   await apollo.start();
+  const replays = createReplayGuard();
 
   const host = createHttpHost({
     service: options.name,
@@ -83,14 +86,16 @@ export async function startSubgraph<TContext extends RequestContext>(
     async graphql(req, res, url) {
       const body = await readBody(req);
       if (body === null) return sendFaults(res, 413, [fault('INVALID_INPUT', 'Request body too large')]);
-      if (!verifySignature(options.gatewaySecret, req.headers, body.toString('utf8'))) {
-        return sendFaults(res, 401, [fault('UNAUTHENTICATED', 'This service accepts only requests signed by the gateway.')]);
+      const request = { method: req.method ?? 'GET', path: url.pathname + url.search, target: options.name };
+      const signature = verifySignature(options.trustedCallers, request, req.headers, body.toString('utf8'));
+      if (!signature || !replays.firstUse(signature)) {
+        return sendFaults(res, 401, [fault('UNAUTHENTICATED', 'This service accepts only requests signed for it by a trusted caller.')]);
       }
       const headers = headerMapOf(req);
 
       const injected = await beforeRequest(options.faults, options.name);
       if (injected) return sendFaults(res, injected.status, injected.errors);
-      const base = requestContextFrom(req.headers, options.logger);
+      const base = requestContextFrom(req.headers, options.logger, signature.caller);
       const parsed = parseJsonBody(req.method, body);
       if (parsed === 'invalid') return sendFaults(res, 400, [fault('INVALID_INPUT', 'Body is not valid JSON')]);
       res.setHeader(HEADERS.requestId, base.requestId);

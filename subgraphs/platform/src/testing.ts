@@ -1,12 +1,28 @@
-import { randomUUID } from 'node:crypto';
-import { signHeaders } from './gateway-credential.ts';
-import { DEV_GATEWAY_SECRET, SUBGRAPH_NAMES, testEnv, type SubgraphName } from './env.ts';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { signHeaders, type SigningKey } from './gateway-credential.ts';
+import {
+  CALLER_NAMES,
+  credentialsFrom,
+  devKeyRing,
+  SIGNING_KEY_VARIABLES,
+  SUBGRAPH_NAMES,
+  testEnv,
+  type CallerName,
+  type RequestCredentials,
+  type SubgraphName,
+} from './env.ts';
 import { createLogger } from './logger.ts';
 import type { RequestContext } from './request-context.ts';
 import { bootSubgraph, type BootedSubgraph, type SubgraphConfig, type SubgraphDefinition } from './subgraph-app.ts';
 import { createTestDatabase } from './test-database.ts';
 
 export interface CallAs {
+  /** Who signs: default the gateway, with its development key. */
+  caller?: CallerName;
+  /** Another key than the caller's development key (rotation tests). */
+  key?: SigningKey;
+  /** The subgraph the signature names; default the one called (a replay elsewhere names another). */
+  signedFor?: SubgraphName;
   userId?: string | null;
   roles?: string[];
   requestId?: string;
@@ -21,28 +37,39 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
 }
 
-/** Tests and tools call a subgraph as the gateway does: signed, with forwarded identity. */
+/** Tests and tools call a subgraph as the gateway (or a sibling) does: signed, with forwarded identity. */
 export async function callSubgraph<T = Record<string, unknown>>(
   url: string,
-  secret: string,
+  target: SubgraphName,
   query: string,
   variables: Record<string, unknown> = {},
   as: CallAs = {},
 ): Promise<GraphQLResponse<T>> {
   const body = JSON.stringify({ query, variables });
-  const signed = signHeaders(secret, {
-    requestId: as.requestId ?? randomUUID(),
-    userId: as.userId ?? null,
-    roles: as.roles ?? [],
-    deadlineMs: String(as.deadlineMs ?? 10_000),
-    body,
-  });
+  const caller = as.caller ?? 'gateway';
+  const { pathname, search } = new URL(url);
+  const signed = signHeaders(
+    { caller, key: as.key ?? devKeyRing(caller)[0]! },
+    { method: 'POST', path: pathname + search, target: as.signedFor ?? target },
+    {
+      requestId: as.requestId ?? randomUUID(),
+      userId: as.userId ?? null,
+      roles: as.roles ?? [],
+      deadlineMs: String(as.deadlineMs ?? 10_000),
+      body,
+    },
+  );
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...signed, ...as.headers }, body });
   const json = (await res.json()) as Omit<GraphQLResponse<T>, 'status' | 'headers'>;
   return { status: res.status, headers: res.headers, ...json };
 }
 
-export const TEST_SECRET = DEV_GATEWAY_SECRET;
+/** `<CALLER>_SIGNING_KEYS` for every caller with fresh random keys, as a deployment sets them (process tests). */
+export const randomSigningKeysEnv = (): Record<string, string> =>
+  Object.fromEntries(CALLER_NAMES.map((caller) => [SIGNING_KEY_VARIABLES[caller], `k1:${randomBytes(24).toString('hex')}`]));
+
+/** The development keys `name` signs and verifies with, as `npm start` has them with no configuration. */
+export const testCredentials = (name: SubgraphName | 'gateway'): RequestCredentials => credentialsFrom({ NODE_ENV: 'test' }, name);
 
 export interface TestSubgraph<TSchema extends Record<string, unknown>> extends BootedSubgraph<TSchema> {
   url: string;
@@ -65,7 +92,7 @@ export async function startTestSubgraph<TSchema extends Record<string, unknown>,
   const booted = await bootSubgraph(def, {
     databaseUrl: database?.url,
     redisUrl: env.redisUrl,
-    gatewaySecret: TEST_SECRET,
+    credentials: testCredentials(def.name),
     subgraphUrls: Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, 'http://127.0.0.1:9/graphql'])) as Record<SubgraphName, string>,
     logger: createLogger(def.name, 'silent'),
     // Functional tests must not lose fields to a loaded CI machine; resilience tests pass real budgets.
@@ -80,7 +107,7 @@ export async function startTestSubgraph<TSchema extends Record<string, unknown>,
   return {
     ...booted,
     url: running.url,
-    call: (query, variables = {}, as = {}) => callSubgraph(running.url, TEST_SECRET, query, variables, as),
+    call: (query, variables = {}, as = {}) => callSubgraph(running.url, def.name, query, variables, as),
     dispose: () =>
       (disposed ??= (async () => {
         await booted.close();

@@ -116,8 +116,8 @@ export type Mutation = {
   /**
    * Internal (order subgraph): reserve every line for an order, all or nothing. Idempotent per
    * orderId: a repeat returns the reservation's current state and reserves nothing more.
-   * Internal mutations accept any caller with a valid gateway signature (the gateway never routes
-   * @inaccessible fields, so only a sibling holding the shared secret can reach them).
+   * Internal mutations accept only requests signed with the order subgraph's own key; any other
+   * caller (the gateway, cart) is refused with PERMISSION_DENIED.
    */
   reserveStock: ReserveStockResult;
   /** Internal (order subgraph): sold units return to stock on refund. */

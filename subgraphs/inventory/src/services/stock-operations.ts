@@ -21,10 +21,9 @@ import { recordMovements, type Executor, type InventoryDb } from '../db/stock.ts
  * a step whose state was already reached, or passed, answers with the current state and changes
  * nothing. Every state change and its stock updates commit together or not at all.
  *
- * Who may call: any caller whose request carries a valid gateway signature (the platform refuses
- * the rest before a resolver runs). The fields are @inaccessible, so the gateway never routes them
- * and only a sibling holding the shared secret can reach them; the order saga forwards the
- * shopper's identity and its expiry sweeper has none, so a role check would add nothing.
+ * Who may call: the order subgraph only, by the key that signed the request
+ * (stock-operation-caller.ts). The user's identity would add nothing: the order saga forwards the
+ * shopper's and its expiry sweeper has none.
  */
 
 /** The reservation's state after the call; NONE when the order has no reservation. */

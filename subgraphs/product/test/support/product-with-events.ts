@@ -7,7 +7,7 @@ import type { EventsConfig } from '@ecom/platform/events/events-config';
 import { createLogger } from '@ecom/platform/logger';
 import { bootSubgraph, type BootedSubgraph } from '@ecom/platform/subgraph-app';
 import { createTestDatabase } from '@ecom/platform/test-database';
-import { TEST_SECRET } from '@ecom/platform/testing';
+import { testCredentials } from '@ecom/platform/testing';
 import * as schema from '../../src/db/schema.ts';
 import { productSubgraph } from '../../src/server.ts';
 
@@ -24,7 +24,7 @@ export async function productStorage(): Promise<{ boot(events: EventsConfig): Pr
       const booted = await bootSubgraph(productSubgraph, {
         databaseUrl: database?.url,
         dataDir,
-        gatewaySecret: TEST_SECRET,
+        credentials: testCredentials('product'),
         subgraphUrls: Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, 'http://127.0.0.1:9/graphql'])) as Record<SubgraphName, string>,
         logger: createLogger('product', 'silent'),
         events,
