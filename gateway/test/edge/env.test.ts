@@ -14,6 +14,7 @@ describe('edge settings from the environment', () => {
       corsOrigins: [],
       rateLimit: { points: 600, windowSeconds: 60, clients: {} },
       safelistManifestPath: undefined,
+      operationManifestPath: resolve(REPO_ROOT, 'schema/operations/manifest.json'),
       supergraphPollMs: 1_000,
       queryLimits: DEFAULT_QUERY_LIMITS,
       introspection: true,
