@@ -30,7 +30,8 @@ export interface EventCheckReport {
 
 /**
  * The event half of schema:check. A change fails when it breaks a declared consumer: a field it
- * reads removed, retyped or made optional, or a version it reads no longer written (a version bump
+ * reads removed, retyped or made optional (unless it reads it only when present), or a version it
+ * reads no longer written (a version bump
  * must keep the old one readable while anyone reads it). The same change to a field nobody reads
  * is a warning. Every failure names the consumer.
  */
