@@ -60,7 +60,7 @@ beforeAll(async () => {
     settings: { order: { outboxRelayIntervalMs: 50 } },
   });
   await waitForQueue(events.config, 'marketing');
-  [variant] = await variantsInStock(graph, 50);
+  variant = (await variantsInStock(graph, 50))[0]!;
 }, 1_500_000);
 
 afterAll(async () => {
