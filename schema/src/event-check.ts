@@ -6,6 +6,8 @@ export interface ConsumerRead {
   type: string;
   version: number;
   fields: string[];
+  /** Fields read when present: they may be optional, not removed or retyped. */
+  optional?: string[];
 }
 
 export interface EventCheckInput {
@@ -28,7 +30,8 @@ export interface EventCheckReport {
 
 /**
  * The event half of schema:check. A change fails when it breaks a declared consumer: a field it
- * reads removed, retyped or made optional, or a version it reads no longer written (a version bump
+ * reads removed, retyped or made optional (unless it reads it only when present), or a version it
+ * reads no longer written (a version bump
  * must keep the old one readable while anyone reads it). The same change to a field nobody reads
  * is a warning. Every failure names the consumer.
  */
@@ -39,7 +42,7 @@ export function checkEvents(input: EventCheckInput): EventCheckReport {
   for (const read of input.reads) {
     const key = eventKey(read.type, read.version);
     const fields = readers.get(key) ?? new Map<string, string[]>();
-    for (const f of read.fields) fields.set(f, [...(fields.get(f) ?? []), read.consumer]);
+    for (const f of [...read.fields, ...(read.optional ?? [])]) fields.set(f, [...(fields.get(f) ?? []), read.consumer]);
     readers.set(key, fields);
     const schema = input.working[key];
     if (!schema) {
@@ -50,14 +53,15 @@ export function checkEvents(input: EventCheckInput): EventCheckReport {
     }
     const working = fieldsOf(schema);
     const published = input.published[key] ? fieldsOf(input.published[key]) : undefined;
-    for (const field of read.fields) {
+    const optional = new Set(read.optional ?? []);
+    for (const field of [...read.fields, ...optional]) {
       const now = working.get(field);
       const before = published?.get(field);
       if (!now) {
         failures.push(`${read.type} v${read.version}: field "${field}" is ${before ? 'removed' : 'missing'}, but ${read.consumer} reads it`);
       } else if (before && before.type !== now.type) {
         failures.push(`${read.type} v${read.version}: field "${field}" changes type ${before.type} → ${now.type}, but ${read.consumer} reads it`);
-      } else if (!now.required) {
+      } else if (!now.required && !optional.has(field)) {
         failures.push(`${read.type} v${read.version}: field "${field}" is optional, but ${read.consumer} reads it as always present`);
       }
     }

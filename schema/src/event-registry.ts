@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CART_READS } from '@ecom/cart/events/reads';
 import { STOCK_EVENT_SCHEMAS } from '@ecom/inventory/events/stock-events';
+import { MARKETING_READS } from '@ecom/marketing/events/reads';
 import { ORDER_EVENT_SCHEMAS } from '@ecom/order/events/order-events';
 import { PRODUCT_READS } from '@ecom/product/events/reads';
 import type { z } from 'zod';
@@ -26,7 +27,7 @@ export function workingEventSchemas(): Record<string, JsonSchema> {
 
 /** What each consumer declares it reads. */
 export function consumerReads(): ConsumerRead[] {
-  const consumers = { product: PRODUCT_READS, cart: CART_READS };
+  const consumers = { product: PRODUCT_READS, cart: CART_READS, marketing: MARKETING_READS };
   return Object.entries(consumers).flatMap(([consumer, reads]) => reads.map((r) => ({ consumer, ...r })));
 }
 

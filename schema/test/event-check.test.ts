@@ -35,9 +35,25 @@ describe('event schema check', () => {
     const optional = toJsonSchema(paidV1.extend({ orderId: z.string().optional() }));
     expect(checkEvents({ ...input, working: { ...input.working, 'order.paid.v1': retyped } }).failures).toEqual([
       expect.stringMatching(/field "orderId" changes type string → integer, but product reads it/),
+      expect.stringMatching(/field "orderId" changes type string → integer, but marketing reads it/),
     ]);
     expect(checkEvents({ ...input, working: { ...input.working, 'order.paid.v1': optional } }).failures).toEqual([
       expect.stringMatching(/field "orderId" is optional, but product reads it/),
+      expect.stringMatching(/field "orderId" is optional, but marketing reads it/),
+    ]);
+  });
+
+  it('lets a field read only when present be optional, and fails removing or retyping it, naming the consumer', () => {
+    const paid = input.working['order.paid.v1']!;
+    expect(paid.required).not.toContain('couponCode');
+    expect(checkEvents(input).ok).toBe(true);
+    const removed = toJsonSchema(paidV1.omit({ couponCode: true }));
+    expect(checkEvents({ ...input, working: { ...input.working, 'order.paid.v1': removed } }).failures).toEqual([
+      expect.stringMatching(/order\.paid v1: field "couponCode" is removed, but marketing reads it/),
+    ]);
+    const retyped = toJsonSchema(paidV1.extend({ couponCode: z.number().int().optional() }));
+    expect(checkEvents({ ...input, working: { ...input.working, 'order.paid.v1': retyped } }).failures).toEqual([
+      expect.stringMatching(/field "couponCode" changes type .* → integer, but marketing reads it/),
     ]);
   });
 
@@ -72,7 +88,10 @@ describe('event schema check', () => {
       edited.properties!['orderId'] = { type: 'integer' };
       writeFileSync(join(dir, 'order.paid.v1.json'), JSON.stringify(edited));
       const report = checkEvents(loadEventCheckInput(dir));
-      expect(report.failures).toEqual([expect.stringMatching(/"orderId" changes type integer → string, but product reads it/)]);
+      expect(report.failures).toEqual([
+        expect.stringMatching(/"orderId" changes type integer → string, but product reads it/),
+        expect.stringMatching(/"orderId" changes type integer → string, but marketing reads it/),
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -3,8 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '@ecom/platform/events/envelope';
 import { createEventPublisher } from '@ecom/platform/events/event-transport';
-import { eventMetricsSnapshot } from '@ecom/platform/events/metrics';
-import { eventually, testEvents, waitForQueue, type TestEvents } from '@ecom/platform/events/testing';
+import { eventually, testEvents, waitForQueue, type TestEvents, metricValue } from '@ecom/platform/events/testing';
 import type { EventPublisher } from '@ecom/platform/events/transport';
 import { createLogger } from '@ecom/platform/logger';
 import { startTestSubgraph, type TestSubgraph } from '@ecom/platform/testing';
@@ -58,13 +57,13 @@ describe('cart closes a checked-out cart from order.placed', () => {
       { lineId: lineIds[0]!, quantity: 2 },
       { lineId: lineIds[1]!, quantity: 3 },
     ]);
-    const key = 'events_consumed_total{consumer="cart",type="order.placed",outcome="duplicate"}';
-    const duplicates = eventMetricsSnapshot().get(key) ?? 0;
+    const duplicateLabels = { consumer: 'cart', type: 'order.placed', outcome: 'duplicate' };
+    const duplicates = await metricValue('graph_events_consumed_total', duplicateLabels);
     await publisher.publish(event, {});
     await publisher.publish(event, {});
     // The relay's direct call for the same order comes as a different message: recorded per order, also a no-op.
     await publisher.publish({ ...event, id: randomUUID() }, {});
-    await eventually('the redelivered event', () => (eventMetricsSnapshot().get(key) ?? 0) > duplicates);
+    await eventually('the redelivered event', async () => (await metricValue('graph_events_consumed_total', duplicateLabels)) > duplicates);
     await eventually('the cart to be closed', async () => (await linesOf(cartId)).size === 1);
     await new Promise((r) => setTimeout(r, 300));
     expect([...(await linesOf(cartId)).entries()]).toEqual([[lineIds[1], 2]]);

@@ -11,7 +11,6 @@ import { Query } from './resolvers/Query.ts';
 import { sweepOrders } from './services/expiry-sweeper.ts';
 import { relayEvents } from '@ecom/platform/events/background';
 import { cartHandOff, orderOutboxStore } from './services/outbox-relay.ts';
-import { exportOutboxBacklog } from './services/outbox-metrics.ts';
 import { every } from '@ecom/platform/periodic';
 import { sdl } from './sdl.ts';
 
@@ -37,7 +36,6 @@ export const orderSubgraph: SubgraphDefinition<typeof schema, OrderContext> = {
         beforePublish: cartHandOff(deps.subgraphs),
       }),
       startIdempotencySweeper(deps.db, schema.idempotencyKeys, deps.logger),
-      exportOutboxBacklog(deps.db),
     ];
   },
 };

@@ -23,6 +23,7 @@ async function seedOrders(userId: string, count: number, prefix: string) {
         discount: 0,
         shipping: 500,
         total: 1000 * (i + 1) + 500,
+        couponCode: null,
         shippingAddress: { name: 'Li Lei', line1: '1 Road', city: 'Shanghai', postalCode: '200000', country: 'CN' },
         reservationExpiresAt: new Date(Date.now() + 3_600_000),
         // Pairs share a timestamp, so the id must break ties for paging to be exact.

@@ -109,9 +109,48 @@ export const reservationsHeld = new Gauge({
   registers: [registry],
 });
 
+// --- events (outbox relays and consumers) ---
+
 export const outboxBacklogAge = new Gauge({
   name: 'graph_outbox_backlog_age_seconds',
-  help: 'Age of the oldest undelivered outbox event (0 when the outbox is empty).',
+  help: 'Age of the oldest unpublished outbox event, read at scrape time (0 when the outbox is empty), by producer.',
+  labelNames: ['producer'] as const,
+  registers: [registry],
+});
+
+export const eventsPublished = new Counter({
+  name: 'graph_events_published_total',
+  help: 'Outbox events the broker (or spool) confirmed and the relay marked sent, by producer and event type.',
+  labelNames: ['producer', 'type'] as const,
+  registers: [registry],
+});
+
+export const eventPublishFailures = new Counter({
+  name: 'graph_events_publish_failures_total',
+  help: 'Publish attempts that failed (broker down, nack, timeout; the relay retries), by producer and event type.',
+  labelNames: ['producer', 'type'] as const,
+  registers: [registry],
+});
+
+export const eventsConsumed = new Counter({
+  name: 'graph_events_consumed_total',
+  help: 'Event handling attempts, by consumer, event type and outcome (applied, duplicate, failed).',
+  labelNames: ['consumer', 'type', 'outcome'] as const,
+  registers: [registry],
+});
+
+export const eventConsumerLag = new Histogram({
+  name: 'graph_event_consumer_lag_seconds',
+  help: 'From an event occurring (its outbox commit) to a consumer handling it, by consumer.',
+  labelNames: ['consumer'] as const,
+  buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600],
+  registers: [registry],
+});
+
+export const eventsDeadLettered = new Counter({
+  name: 'graph_events_dead_lettered_total',
+  help: "Events moved to a consumer's dead-letter queue after their last attempt (or unreadable), by consumer and event type.",
+  labelNames: ['consumer', 'type'] as const,
   registers: [registry],
 });
 
@@ -140,12 +179,16 @@ export function observeBreaker(subgraph: string, state: BreakerState): void {
  * A gauge whose value is read at scrape time (a backlog age, a pool size, a count of held rows):
  * the reader runs once per scrape, and a failing one leaves the last value standing.
  */
-export function gaugeFromReader(gauge: Gauge, read: () => Promise<number> | number): () => void {
+export function gaugeFromReader<L extends string>(
+  gauge: Gauge<L>,
+  read: () => Promise<number> | number,
+  labels: Partial<Record<L, string>> = {},
+): () => void {
   let stopped = false;
   const collect = async () => {
     if (stopped) return;
     try {
-      gauge.set(await read());
+      gauge.set(labels, await read());
     } catch {
       // The scrape still answers; a dead database shows up in readiness and in fetch errors.
     }

@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '@ecom/platform/events/envelope';
 import { createEventPublisher, listDeadLetters, replayDeadLetters } from '@ecom/platform/events/event-transport';
 import type { EventsConfig } from '@ecom/platform/events/events-config';
-import { eventMetricsSnapshot } from '@ecom/platform/events/metrics';
-import { eventually, testEvents, waitForQueue, type TestEvents } from '@ecom/platform/events/testing';
+import { eventually, metricValue, testEvents, waitForQueue, type TestEvents } from '@ecom/platform/events/testing';
 import type { EventPublisher } from '@ecom/platform/events/transport';
 import { createLogger } from '@ecom/platform/logger';
 import type { BootedSubgraph } from '@ecom/platform/subgraph-app';
@@ -36,8 +35,7 @@ const cancelled = (orderId: string, from: 'PAID' | 'PENDING_PAYMENT'): EventEnve
   payload: { orderId, userId: 'u-1', from, reason: null, refunded: from === 'PAID' },
 });
 
-const metric = (key: string) => eventMetricsSnapshot().get(key) ?? 0;
-const DUPLICATES = 'events_consumed_total{consumer="product",type="order.paid",outcome="duplicate"}';
+const duplicates = () => metricValue('graph_events_consumed_total', { consumer: 'product', type: 'order.paid', outcome: 'duplicate' });
 
 describe('product unitsSold from order events', () => {
   let events: TestEvents;
@@ -71,12 +69,12 @@ describe('product unitsSold from order events', () => {
   it('raises unitsSold once for a paid order, even when the consumer crashes after the effect and before the ack', async () => {
     const v = variants[0]!;
     const before = await unitsSold(product, v.productId);
-    const duplicatesBefore = metric(DUPLICATES);
+    const duplicatesBefore = await duplicates();
     const event = paid(`o-${randomUUID()}`, [{ variantId: v.id, quantity: 3 }]);
     crashOnce.add(event.id);
     await publisher.publish(event, {});
     // The redelivery after the crash finds the inbox row and changes nothing.
-    await eventually('the redelivery after the crash', () => metric(DUPLICATES) > duplicatesBefore);
+    await eventually('the redelivery after the crash', async () => (await duplicates()) > duplicatesBefore);
     expect(await unitsSold(product, v.productId)).toBe(before + 3);
     expect(crashOnce.has(event.id)).toBe(false);
   });
@@ -84,11 +82,11 @@ describe('product unitsSold from order events', () => {
   it('applies an event delivered twice once', async () => {
     const v = variants[1]!;
     const before = await unitsSold(product, v.productId);
-    const duplicatesBefore = metric(DUPLICATES);
+    const duplicatesBefore = await duplicates();
     const event = paid(`o-${randomUUID()}`, [{ variantId: v.id, quantity: 2 }]);
     await publisher.publish(event, {});
     await publisher.publish(event, {});
-    await eventually('the second delivery', () => metric(DUPLICATES) > duplicatesBefore);
+    await eventually('the second delivery', async () => (await duplicates()) > duplicatesBefore);
     expect(await unitsSold(product, v.productId)).toBe(before + 2);
   });
 

@@ -106,6 +106,7 @@ export type CheckoutQuote = {
   __typename?: 'CheckoutQuote';
   cartId: Scalars['ID']['output'];
   cost: CostBreakdown;
+  /** The coupon the cost was discounted with; null without one or when marketing refuses the cart's code. */
   couponCode?: Maybe<Scalars['String']['output']>;
   /** The priced lines; the cost covers exactly these. */
   lines: Array<CheckoutLine>;

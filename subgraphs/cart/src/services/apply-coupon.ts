@@ -48,9 +48,18 @@ async function apply(tx: CartDb, env: CartEnv, cartId: string, code: string): Pr
       code,
     ),
   );
-  if (verdict.coupon === 'INVALID') {
-    return domainError('CouponInvalidError', `The coupon ${code} is unknown or has expired. Check the code and try again.`);
-  }
+  if (verdict.coupon === 'INVALID') return domainError('CouponInvalidError', refusalMessage(code, verdict.couponRefusal));
   await bumpVersion(tx, cart.id, { couponCode: code });
   return readSnapshot(tx, cart.id);
+}
+
+function refusalMessage(code: string, refusal: string | null): string {
+  switch (refusal) {
+    case 'ALREADY_REDEEMED':
+      return `You have already used the coupon ${code}; it can be used once per customer.`;
+    case 'USAGE_LIMIT_REACHED':
+      return `The coupon ${code} has been used as many times as it allows and is no longer available.`;
+    default:
+      return `The coupon ${code} is unknown or has expired. Check the code and try again.`;
+  }
 }

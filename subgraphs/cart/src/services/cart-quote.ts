@@ -89,7 +89,13 @@ export async function quoteDiscounts(
   shopGroups: { shopId: string; subtotal: number }[],
   couponCode: string | null,
 ): Promise<DiscountQuote> {
-  const data = await subgraphs.request('marketing', CartDiscountQuoteDocument, { input: { shopGroups, couponCode } }, caller);
+  // The shopper's id lets marketing hold per-user coupon rules (WELCOME10 once per user).
+  const data = await subgraphs.request(
+    'marketing',
+    CartDiscountQuoteDocument,
+    { input: { shopGroups, couponCode }, userId: caller.principal.userId },
+    caller,
+  );
   return data.discountQuote;
 }
 

@@ -19,7 +19,8 @@ export async function checkoutQuote(env: CartEnv, cartId: string): Promise<Check
     cartId: cart.id,
     ownerId: cart.ownerUserId,
     version: cart.version,
-    couponCode: cart.couponCode,
+    // Only a coupon the cost was discounted with: the order records it and marketing counts it redeemed.
+    couponCode: quote.coupon === 'APPLIED' ? cart.couponCode : null,
     lines: quote.lines,
     unpricedLineIds: quote.unpricedLineIds,
     cost: quote.cost,

@@ -1,7 +1,9 @@
 import { and, asc, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '@ecom/platform/db';
+import type { InboxTx } from '@ecom/platform/events/inbox';
 import * as schema from './schema.ts';
-import { coupons, productBadges, promotions } from './schema.ts';
+import type { CouponRedemptionRow } from './schema.ts';
+import { couponRedemptions, coupons, productBadges, promotions } from './schema.ts';
 
 export type MarketingDb = Db<typeof schema>;
 
@@ -43,11 +45,34 @@ export const badgesOfProducts = (db: MarketingDb, productIds: readonly string[])
     .orderBy(asc(productBadges.productId), asc(productBadges.kind));
 
 /** The coupon with this (upper-case) code if it is valid now. */
-export async function validCoupon(db: MarketingDb, code: string) {
+/**
+ * The coupon if it is current, with how many paid orders have used it and whether `userId` is
+ * among them (false without a user): one statement.
+ */
+export async function validCoupon(db: MarketingDb, code: string, userId: string | null) {
+  // Qualified by hand: drizzle writes bare column names inside raw sql, and both tables have `code`.
+  const redemption = (column: string) => sql`${couponRedemptions}.${sql.identifier(column)}`;
+  const ofThisCoupon = sql`${redemption('code')} = ${coupons}.${sql.identifier('code')}`;
   const [row] = await db
-    .select()
+    .select({
+      coupon: coupons,
+      redemptions: sql<number>`(select count(*) from ${couponRedemptions} where ${ofThisCoupon})`.mapWith(Number),
+      redeemedByUser:
+        userId === null
+          ? sql<boolean>`false`
+          : sql<boolean>`exists (select 1 from ${couponRedemptions} where ${ofThisCoupon} and ${redemption('user_id')} = ${userId})`,
+    })
     .from(coupons)
     .where(and(eq(coupons.code, code), lte(coupons.validFrom, sql`now()`), gt(coupons.validTo, sql`now()`)))
     .limit(1);
   return row;
+}
+
+/** Idempotent per order: the order's redemption is written once whatever delivers it. */
+export async function recordRedemption(db: InboxTx, row: CouponRedemptionRow): Promise<void> {
+  await db.insert(couponRedemptions).values(row).onConflictDoNothing();
+}
+
+export async function giveBackRedemption(db: InboxTx, orderId: string): Promise<void> {
+  await db.delete(couponRedemptions).where(eq(couponRedemptions.orderId, orderId));
 }

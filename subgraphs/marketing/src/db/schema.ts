@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, pgSchema, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { inboxTable } from '@ecom/platform/events/inbox';
 
 export const marketing = pgSchema('marketing');
 
@@ -48,13 +49,38 @@ export const coupons = marketing.table(
     maxDiscount: integer('max_discount').notNull(),
     validFrom: timestamp('valid_from', { withTimezone: true, mode: 'date' }).notNull(),
     validTo: timestamp('valid_to', { withTimezone: true, mode: 'date' }).notNull(),
+    /** How many paid orders may use it in all; null: no limit. */
+    maxRedemptions: integer('max_redemptions'),
+    /** Each user may redeem it once (WELCOME10). */
+    oncePerUser: boolean('once_per_user').notNull().default(false),
   },
   (t) => [
     check('coupons_code_upper_check', sql`${t.code} = upper(${t.code})`),
     check('coupons_amounts_check', sql`${t.percentOff} between 1 and 100 and ${t.maxDiscount} >= 0`),
     check('coupons_window_check', sql`${t.validTo} > ${t.validFrom}`),
+    check('coupons_max_redemptions_check', sql`${t.maxRedemptions} is null or ${t.maxRedemptions} >= 0`),
   ],
 );
+
+/**
+ * One row per paid order that used a coupon, written from `order.paid` (so a redemption is a
+ * payment, not an application to a cart) and deleted by `order.cancelled` after payment.
+ */
+export const couponRedemptions = marketing.table(
+  'coupon_redemptions',
+  {
+    orderId: text('order_id').primaryKey(),
+    code: text('code')
+      .notNull()
+      .references(() => coupons.code),
+    userId: text('user_id').notNull(),
+    redeemedAt: timestamp('redeemed_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [index('coupon_redemptions_code_user_idx').on(t.code, t.userId)],
+);
+
+/** Events from other subgraphs this one has applied (order.paid, order.cancelled), each once. */
+export const inbox = inboxTable(marketing);
 
 /** Badges curated by hand (NEW, BESTSELLER); promotion badges are derived, not stored here. */
 export const productBadges = marketing.table(
@@ -69,4 +95,5 @@ export const productBadges = marketing.table(
 
 export type PromotionRow = typeof promotions.$inferSelect;
 export type CouponRow = typeof coupons.$inferSelect;
+export type CouponRedemptionRow = typeof couponRedemptions.$inferSelect;
 export type ProductBadgeRow = typeof productBadges.$inferSelect;

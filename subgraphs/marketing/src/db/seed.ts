@@ -57,7 +57,16 @@ export const DEMO_PROMOTIONS: PromotionSeed[] = [
 ];
 
 export const DEMO_COUPONS = [
-  { code: 'WELCOME10', title: 'Welcome: 10% off', percentOff: 10, maxDiscount: 5000, validFrom: SINCE_2025, validTo: UNTIL_2031 },
+  { code: 'WELCOME10', title: 'Welcome: 10% off', percentOff: 10, maxDiscount: 5000, validFrom: SINCE_2025, validTo: UNTIL_2031, oncePerUser: true },
+  {
+    code: 'FIRST100',
+    title: 'First 100 orders: 20% off',
+    percentOff: 20,
+    maxDiscount: 3000,
+    validFrom: SINCE_2025,
+    validTo: UNTIL_2031,
+    maxRedemptions: 100,
+  },
   {
     code: 'SUMMER2025',
     title: 'Summer 2025: 15% off',

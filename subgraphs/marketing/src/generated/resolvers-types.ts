@@ -36,6 +36,14 @@ export type BadgeKind =
   | 'NEW'
   | 'PROMOTION';
 
+export type CouponRefusal =
+  /** This shopper has redeemed it before (a once-per-user coupon, counted from paid orders). */
+  | 'ALREADY_REDEEMED'
+  /** No such code, or outside its validity window. */
+  | 'UNKNOWN_OR_EXPIRED'
+  /** Every redemption it allows has been used. */
+  | 'USAGE_LIMIT_REACHED';
+
 export type CouponVerdict =
   | 'APPLIED'
   | 'INVALID';
@@ -43,8 +51,10 @@ export type CouponVerdict =
 export type DiscountQuote = {
   __typename?: 'DiscountQuote';
   applied: Array<AppliedDiscount>;
-  /** Null without a coupon code; INVALID when the code is unknown or expired (nothing is taken off for it). */
+  /** Null without a coupon code; INVALID when the code is refused (nothing is taken off for it). */
   coupon?: Maybe<CouponVerdict>;
+  /** Why the coupon is INVALID; null otherwise. */
+  couponRefusal?: Maybe<CouponRefusal>;
   currency: Scalars['String']['output'];
   /** Total of the applied discounts, never more than the subtotal. */
   total: Scalars['Int']['output'];
@@ -97,6 +107,7 @@ export type Query = {
    * Per shop group, every live promotion of that shop (or of every shop) applies, together at most the
    * group's subtotal; then the coupon (case-insensitive) takes its percentage of what is left, up to its cap.
    * Each shop may appear once; a negative subtotal or a repeated shop is a top-level INVALID_INPUT error.
+   * userId is the shopper (null: anonymous), for coupons a user may redeem once.
    */
   discountQuote: DiscountQuote;
   /** The live promotions: active, started and not ended. */
@@ -106,6 +117,7 @@ export type Query = {
 
 export type QueryDiscountQuoteArgs = {
   input: DiscountQuoteInput;
+  userId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type Shop = {
@@ -222,6 +234,7 @@ export type ResolversTypes = ResolversObject<{
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Badge: ResolverTypeWrapper<Badge>;
   BadgeKind: BadgeKind;
+  CouponRefusal: CouponRefusal;
   CouponVerdict: CouponVerdict;
   DiscountQuote: ResolverTypeWrapper<DiscountQuote>;
   DiscountQuoteInput: DiscountQuoteInput;
@@ -267,6 +280,7 @@ export type BadgeResolvers<ContextType = MarketingContext, ParentType extends Re
 export type DiscountQuoteResolvers<ContextType = MarketingContext, ParentType extends ResolversParentTypes['DiscountQuote'] = ResolversParentTypes['DiscountQuote']> = ResolversObject<{
   applied?: Resolver<Array<ResolversTypes['AppliedDiscount']>, ParentType, ContextType>;
   coupon?: Resolver<Maybe<ResolversTypes['CouponVerdict']>, ParentType, ContextType>;
+  couponRefusal?: Resolver<Maybe<ResolversTypes['CouponRefusal']>, ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;

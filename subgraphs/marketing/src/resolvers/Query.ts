@@ -4,5 +4,5 @@ import { quoteDiscounts } from '../services/discount-quote.ts';
 
 export const Query: QueryResolvers = {
   promotions: (_, __, ctx) => livePromotions(ctx.db),
-  discountQuote: (_, args, ctx) => quoteDiscounts(ctx.db, args.input),
+  discountQuote: (_, args, ctx) => quoteDiscounts(ctx.db, args.input, args.userId ?? null),
 };

@@ -12,6 +12,8 @@ export interface DiscountQuoteInput {
   couponCode?: string | null;
 }
 
+export type CouponRefusal = 'UNKNOWN_OR_EXPIRED' | 'ALREADY_REDEEMED' | 'USAGE_LIMIT_REACHED';
+
 export interface AppliedDiscount {
   promotionId: string;
   title: string;
@@ -23,6 +25,7 @@ export interface DiscountQuote {
   applied: AppliedDiscount[];
   total: number;
   coupon: 'APPLIED' | 'INVALID' | null;
+  couponRefusal: CouponRefusal | null;
 }
 
 export const couponEntryId = (code: string) => `coupon:${code}`;
@@ -54,13 +57,13 @@ function promotionAmount(p: PromotionRow, subtotal: number): number {
  * whole subtotal, capped by its max discount. `applied` lists promotions in their fixed order
  * (start, id), each summed over the shops, then the coupon. Two statements at most.
  */
-export async function quoteDiscounts(db: MarketingDb, input: DiscountQuoteInput): Promise<DiscountQuote> {
+export async function quoteDiscounts(db: MarketingDb, input: DiscountQuoteInput, userId: string | null = null): Promise<DiscountQuote> {
   validate(input);
   const code = input.couponCode == null ? null : normaliseCouponCode(input.couponCode);
   const shopIds = input.shopGroups.map((g) => g.shopId);
   const [live, coupon] = await Promise.all([
     shopIds.length > 0 ? livePromotionsForShops(db, shopIds) : Promise.resolve([]),
-    code && code.length <= MAX_COUPON_CODE_LENGTH ? validCoupon(db, code) : Promise.resolve(undefined),
+    code && code.length <= MAX_COUPON_CODE_LENGTH ? validCoupon(db, code, userId) : Promise.resolve(undefined),
   ]);
 
   const byPromotion = new Map(live.map((p) => [p.id, 0]));
@@ -80,14 +83,28 @@ export async function quoteDiscounts(db: MarketingDb, input: DiscountQuoteInput)
 
   let total = promotionTotal;
   let verdict: DiscountQuote['coupon'] = null;
+  const refusal = code === null ? null : couponRefusal(coupon);
   if (code !== null) {
-    verdict = coupon ? 'APPLIED' : 'INVALID';
-    if (coupon) {
+    verdict = refusal ? 'INVALID' : 'APPLIED';
+    if (coupon && !refusal) {
       const rest = input.shopGroups.reduce((sum, g) => sum + g.subtotal, 0) - promotionTotal;
-      const amount = Math.min(Math.floor((rest * coupon.percentOff) / 100), coupon.maxDiscount, rest);
-      if (amount > 0) applied.push({ promotionId: couponEntryId(coupon.code), title: coupon.title, amount });
+      const { percentOff, maxDiscount, code: couponCode, title } = coupon.coupon;
+      const amount = Math.min(Math.floor((rest * percentOff) / 100), maxDiscount, rest);
+      if (amount > 0) applied.push({ promotionId: couponEntryId(couponCode), title, amount });
       total += amount;
     }
   }
-  return { currency: CURRENCY, applied, total, coupon: verdict };
+  return { currency: CURRENCY, applied, total, coupon: verdict, couponRefusal: refusal };
+}
+
+/**
+ * The usage rules, against the redemptions recorded from paid orders. They hold at quote time: two
+ * checkouts racing with the last use, or a payment whose event marketing has not applied yet, can
+ * each still get the discount (the count then exceeds the cap by those few; nothing is taken back).
+ */
+function couponRefusal(coupon: Awaited<ReturnType<typeof validCoupon>>): CouponRefusal | null {
+  if (!coupon) return 'UNKNOWN_OR_EXPIRED';
+  if (coupon.coupon.oncePerUser && coupon.redeemedByUser) return 'ALREADY_REDEEMED';
+  if (coupon.coupon.maxRedemptions !== null && coupon.redemptions >= coupon.coupon.maxRedemptions) return 'USAGE_LIMIT_REACHED';
+  return null;
 }

@@ -14,6 +14,8 @@ export interface CheckoutPlan {
   discount: number;
   shipping: number;
   total: number;
+  /** The coupon the quote applied; absent in plans stored before it was recorded. */
+  couponCode?: string | null;
   lines: { lineId: string; variantId: string; sku: string; title: string; quantity: number; unitPrice: number; lineTotal: number }[];
 }
 

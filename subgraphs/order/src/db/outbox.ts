@@ -44,9 +44,3 @@ export async function recordFailure(db: OrderDb, id: number, error: string) {
 
 export const eventsOf = (db: OrderDb, aggregateId: string): Promise<OutboxRow[]> =>
   db.select().from(outbox).where(eq(outbox.aggregateId, aggregateId)).orderBy(asc(outbox.id));
-
-/** When the oldest unpublished event was written (the `graph_outbox_backlog_age_seconds` gauge), or undefined. */
-export async function oldestUnpublishedAt(db: OrderDb): Promise<Date | undefined> {
-  const [row] = await db.select({ createdAt: outbox.createdAt }).from(outbox).where(isNull(outbox.publishedAt)).orderBy(asc(outbox.id)).limit(1);
-  return row?.createdAt;
-}

@@ -36,6 +36,8 @@ export const orders = order.table(
     discount: integer('discount').notNull(),
     shipping: integer('shipping').notNull(),
     total: integer('total').notNull(),
+    /** The coupon the total was discounted with (marketing counts its redemptions from order.paid). */
+    couponCode: text('coupon_code'),
     shippingAddress: jsonb('shipping_address').$type<AddressSnapshot>().notNull(),
     reservationExpiresAt: at('reservation_expires_at'),
     createdAt: at('created_at').notNull(),

@@ -29,6 +29,11 @@ export const ORDER_EVENT_SCHEMAS = {
       currency: z.string(),
       /** What was sold, per variant (product counts units sold from it). */
       lines: z.array(soldLine),
+      /**
+       * The coupon the order was discounted with (marketing counts redemptions from it); null
+       * without one. Optional: events written before it was added lack it, and mean no coupon.
+       */
+      couponCode: z.string().nullable().optional(),
     }),
   },
   'order.cancelled': {

@@ -22,7 +22,7 @@ export async function markPaid(db: OrderDb, orderId: string, now: Date, within?:
       tx,
       orderId,
       'order.paid',
-      { orderId, userId: row.userId, paymentId: charge?.id ?? null, total: row.total, currency: row.currency, lines },
+      { orderId, userId: row.userId, paymentId: charge?.id ?? null, total: row.total, currency: row.currency, lines, couponCode: row.couponCode },
       now,
     );
     await within?.(tx, row);

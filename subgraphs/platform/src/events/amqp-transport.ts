@@ -5,7 +5,7 @@ import type { ConsumerDefinition } from './consumer-definition.ts';
 import { domainOf, parseEnvelope, type EventEnvelope, type EventHeaders } from './envelope.ts';
 import { deadLetterQueueName, exchangeName, queueName, type EventsConfig } from './events-config.ts';
 import { errorMessage, handleEvent, SimulatedCrash } from './handle-event.ts';
-import { countEvent, EVENT_METRICS } from './metrics.ts';
+import { eventsDeadLettered } from '../metrics.ts';
 import { retryDelayMs } from './retry-policy.ts';
 import type { EventPublisher, RunningConsumer } from './transport.ts';
 
@@ -147,7 +147,7 @@ export function startAmqpConsumer(def: ConsumerDefinition, config: EventsConfig,
         persistent: true,
         headers: { ...msg.properties.headers, [ATTEMPTS_HEADER]: attempts, [ERROR_HEADER]: lastError },
       });
-      countEvent(EVENT_METRICS.deadLettered, { consumer: def.name, type });
+      eventsDeadLettered.inc({ consumer: def.name, type });
       ack(ch, msg);
     } catch (err) {
       logger.warn({ err: errorMessage(err) }, 'dead-lettering failed; the broker will redeliver');

@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.ts';
+import { gaugeFromReader, outboxBacklogAge } from '../metrics.ts';
 import { every } from '../periodic.ts';
 import type { ConsumerDefinition } from './consumer-definition.ts';
 import { createEventPublisher, startEventConsumer } from './event-transport.ts';
@@ -25,15 +26,27 @@ export interface RelayOptions {
   beforePublish?: (entry: OutboxEntry) => Promise<void>;
 }
 
-/** A subgraph's outbox relay as background work; without events config rows are only marked sent. */
+/**
+ * A subgraph's outbox relay as background work; without events config rows are only marked sent.
+ * Its backlog age is read from the outbox at scrape time, so a relay that has stalled shows it.
+ */
 export function relayEvents(deps: EventDeps, options: RelayOptions): { stop(): Promise<void> } {
   const publisher = deps.config.events ? createEventPublisher(deps.config.events, options.producer, deps.logger) : undefined;
   const state = { batchSize: options.batchSize, lastTried: new Map<number, number>() };
   const loop = every(options.intervalMs, `${options.producer} outbox relay`, deps.logger, async () => {
     await relayOutboxEvents({ ...options, publisher, logger: deps.logger }, state);
   });
+  const stopGauge = gaugeFromReader(
+    outboxBacklogAge,
+    async () => {
+      const [oldest] = await options.store.unpublished(1);
+      return oldest ? Math.max(0, (Date.now() - oldest.createdAt.getTime()) / 1000) : 0;
+    },
+    { producer: options.producer },
+  );
   return {
     async stop() {
+      stopGauge();
       await loop.stop();
       await publisher?.close();
     },

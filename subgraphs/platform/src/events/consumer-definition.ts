@@ -10,6 +10,11 @@ export interface EventRead {
   type: string;
   version: number;
   fields: string[];
+  /**
+   * Fields it reads when present (added to a version after events of it were written, so older
+   * events lack them): removing or retyping one fails the check, being optional does not.
+   */
+  optional?: string[];
 }
 
 export interface ConsumerDefinition {

@@ -2,7 +2,7 @@ import type { Logger } from '../logger.ts';
 import { assertReadable, type ConsumerDefinition } from './consumer-definition.ts';
 import type { EventEnvelope, EventHeaders } from './envelope.ts';
 import type { EventsConfig } from './events-config.ts';
-import { countEvent, EVENT_METRICS, setEventGauge } from './metrics.ts';
+import { eventConsumerLag, eventsConsumed } from '../metrics.ts';
 import { withTraceHeaders } from './trace-context.ts';
 
 /** Thrown by the crash failure point: the transport must act as if the process died before the ack. */
@@ -24,11 +24,11 @@ export async function handleEvent(
   try {
     assertReadable(def, event);
     const outcome = await withTraceHeaders(headers, () => def.handle(event));
-    countEvent(EVENT_METRICS.consumed, { consumer: def.name, type: event.type, outcome });
-    setEventGauge(EVENT_METRICS.consumerLag, { consumer: def.name }, (Date.now() - Date.parse(event.occurredAt)) / 1000);
+    eventsConsumed.inc({ consumer: def.name, type: event.type, outcome });
+    eventConsumerLag.observe({ consumer: def.name }, Math.max(0, (Date.now() - Date.parse(event.occurredAt)) / 1000));
     logger.debug({ eventId: event.id, type: event.type, outcome, consumer: def.name }, `event ${outcome}`);
   } catch (err) {
-    countEvent(EVENT_METRICS.consumed, { consumer: def.name, type: event.type, outcome: 'failed' });
+    eventsConsumed.inc({ consumer: def.name, type: event.type, outcome: 'failed' });
     throw err;
   }
   if (config.crashAfterEffect?.(def.name, event)) throw new SimulatedCrash(event);

@@ -1,7 +1,7 @@
 import type { Logger } from '../logger.ts';
 import type { EventEnvelope, EventHeaders } from './envelope.ts';
 import { errorMessage } from './handle-event.ts';
-import { countEvent, EVENT_METRICS, setEventGauge } from './metrics.ts';
+import { eventPublishFailures, eventsPublished } from '../metrics.ts';
 import type { EventPublisher } from './transport.ts';
 
 /** One outbox row as the relay sees it, whatever the producer's table looks like. */
@@ -63,7 +63,6 @@ const backoffMs = (attempts: number) => Math.min(60_000, 1_000 * 2 ** Math.max(0
 export async function relayOutboxEvents(deps: RelayDeps, state: RelayState, now = new Date()): Promise<number> {
   let published = 0;
   const rows = await deps.store.unpublished(state.batchSize);
-  setEventGauge(EVENT_METRICS.outboxBacklogAge, { producer: deps.producer }, rows[0] ? (now.getTime() - rows[0].createdAt.getTime()) / 1000 : 0);
   const byAggregate = new Map<string, OutboxEntry[]>();
   for (const row of rows) byAggregate.set(row.aggregateId, [...(byAggregate.get(row.aggregateId) ?? []), row]);
 
@@ -77,13 +76,13 @@ export async function relayOutboxEvents(deps: RelayDeps, state: RelayState, now 
         if (await deps.store.markPublished(row.id, new Date())) {
           published += 1;
           state.lastTried.delete(row.id);
-          countEvent(EVENT_METRICS.published, { producer: deps.producer, type: row.type });
+          eventsPublished.inc({ producer: deps.producer, type: row.type });
           deps.logger.debug({ eventId: row.eventId, type: row.type, aggregateId: row.aggregateId }, `published ${row.type}`);
         }
       } catch (err) {
         state.lastTried.set(row.id, now.getTime());
         await deps.store.recordFailure(row.id, errorMessage(err));
-        countEvent(EVENT_METRICS.publishFailures, { producer: deps.producer, type: row.type });
+        eventPublishFailures.inc({ producer: deps.producer, type: row.type });
         deps.logger.warn(
           { err: errorMessage(err), eventId: row.eventId, type: row.type, attempts: row.attempts + 1 },
           'outbox event not published; will retry',

@@ -6,7 +6,7 @@ import type { ConsumerDefinition } from './consumer-definition.ts';
 import { domainOf, parseEnvelope, type EventEnvelope, type EventHeaders } from './envelope.ts';
 import { queueName, type EventsConfig } from './events-config.ts';
 import { errorMessage, handleEvent, SimulatedCrash } from './handle-event.ts';
-import { countEvent, EVENT_METRICS } from './metrics.ts';
+import { eventsDeadLettered } from '../metrics.ts';
 import { retryDelayMs } from './retry-policy.ts';
 import type { DeadLetter, EventPublisher, RunningConsumer } from './transport.ts';
 
@@ -117,7 +117,7 @@ export function startSpoolConsumer(def: ConsumerDefinition, config: EventsConfig
         if (attempts >= config.retry.maxAttempts) {
           await writeDurably(join(dir, 'dead'), name, JSON.stringify(failed));
           await rm(path, { force: true });
-          countEvent(EVENT_METRICS.deadLettered, { consumer: def.name, type: message.event.type });
+          eventsDeadLettered.inc({ consumer: def.name, type: message.event.type });
           logger.error({ eventId: message.event.id, type: message.event.type, attempts, err: failed.lastError }, 'event dead-lettered');
           continue;
         }
@@ -141,7 +141,10 @@ export function startSpoolConsumer(def: ConsumerDefinition, config: EventsConfig
       const message = await readMessage(join(dir, 'ready', name));
       if (!message) {
         // Unreadable for good: straight to the dead letters, where an operator can look at it.
-        await rename(join(dir, 'ready', name), join(dir, 'dead', name)).catch(() => {});
+        await rename(join(dir, 'ready', name), join(dir, 'dead', name)).then(
+          () => eventsDeadLettered.inc({ consumer: def.name, type: 'unknown' }),
+          () => {},
+        );
         continue;
       }
       messages.set(name, message);

@@ -3,7 +3,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import amqplib from 'amqplib';
+import type { MetricValue } from 'prom-client';
 import { testEnv } from '../env.ts';
+import { registry } from '../metrics.ts';
 import { deadLetterQueueName, exchangeName, queueName, type EventsConfig } from './events-config.ts';
 
 export interface TestEvents {
@@ -75,4 +77,17 @@ export async function waitForQueue(config: EventsConfig, consumer: string): Prom
       await connection.close().catch(() => {});
     }
   });
+}
+
+/** The value of one series of the process's registry (a counter, a gauge, or a histogram's `_count`), 0 when absent. */
+export async function metricValue(name: string, labels: Record<string, string> = {}): Promise<number> {
+  const metric = registry.getSingleMetric(name.replace(/_count$/, ''));
+  if (!metric) return 0;
+  const wanted = Object.entries(labels);
+  const sample = (await metric.get()).values.find(
+    // A histogram's values are its _bucket, _sum and _count series, each named.
+    (v: MetricValue<string> & { metricName?: string }) =>
+      (v.metricName ?? name) === name && wanted.every(([k, value]) => String(v.labels[k]) === value),
+  );
+  return sample?.value ?? 0;
 }
