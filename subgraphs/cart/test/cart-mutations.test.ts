@@ -1,5 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { carts } from '../src/db/schema.ts';
 import { line, mutate, mutateCart, mutateRaw, readCart, startCartGraph, stockOfDemoVariants, type CartGraph, type CartView } from './cart-graph.ts';
 
 let g: CartGraph;
@@ -324,6 +325,33 @@ describe('idempotency', () => {
     expect(await mutate(g.cart, 'addToCart', { variantId: plenty[0], quantity: 1, idempotencyKey: '' })).toMatchObject({
       __typename: 'ValidationError',
       field: 'input.idempotencyKey',
+    });
+  });
+
+  it('asks an anonymous first add for a key of 128 random bits: anything weaker is a ValidationError and changes nothing', async () => {
+    const cartsBefore = await g.cart.dbHandle.db.$count(carts);
+    for (const idempotencyKey of ['k', '1', 'cart-1', 'x'.repeat(21), 'not base64url but long enough!', '0000-0000-0000-000000']) {
+      expect(await mutate(g.cart, 'addToCart', { variantId: plenty[0], quantity: 1, idempotencyKey })).toMatchObject({
+        __typename: 'ValidationError',
+        code: 'INVALID_INPUT',
+        retryable: false,
+        field: 'idempotencyKey',
+      });
+    }
+    expect(await g.cart.dbHandle.db.$count(carts)).toBe(cartsBefore);
+    // A UUID, or 22 or more base64url characters, is enough.
+    for (const idempotencyKey of [randomUUID(), randomUUID().toUpperCase(), randomBytes(16).toString('base64url')]) {
+      expect(await mutate(g.cart, 'addToCart', { variantId: plenty[0], quantity: 1, idempotencyKey })).toMatchObject({ __typename: 'Cart' });
+    }
+    // With a cart or a sign-in the key is scoped to it, and a short key is the caller's own business.
+    const cart = await mutateCart(g.cart, 'addToCart', { variantId: plenty[0], quantity: 1 });
+    expect(await mutate(g.cart, 'addToCart', { cartId: cart.id, variantId: plenty[1], quantity: 1, idempotencyKey: 'k' })).toMatchObject({
+      __typename: 'Cart',
+    });
+    expect(
+      await mutate(g.cart, 'addToCart', { variantId: plenty[0], quantity: 1, idempotencyKey: 'k' }, { userId: `user-${randomUUID()}` }),
+    ).toMatchObject({
+      __typename: 'Cart',
     });
   });
 
