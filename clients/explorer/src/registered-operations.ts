@@ -27,7 +27,9 @@ const EXAMPLE_VARIABLES: Record<string, Record<string, unknown>> = {
 
 /** A first add without a cart or a sign-in needs a random key (128 bits): a fresh UUID per page load. */
 const exampleVariables = (name: string): Record<string, unknown> =>
-  name === 'AddToCart' || name === 'MobileAddToCart' ? { input: { variantId: 'var-001-1', quantity: 1, idempotencyKey: crypto.randomUUID() } } : (EXAMPLE_VARIABLES[name] ?? {});
+  name === 'AddToCart' || name === 'MobileAddToCart'
+    ? { input: { variantId: 'var-001-1', quantity: 1, idempotencyKey: crypto.randomUUID() } }
+    : (EXAMPLE_VARIABLES[name] ?? {});
 
 /** The tabs GraphiQL opens with: CategoryListing first, then every other registered operation. */
 export function registeredTabs(): { query: string; variables: string }[] {
