@@ -267,7 +267,11 @@ export async function runWithLease<T extends Stored>(
   }
 
   const lease: Lease = {
-    seed: createHash('sha256').update(`${scope}|${request.key}`).digest('hex').slice(0, 24),
+    // A structured value: joined with a separator, a caller or key containing it could collide with another's.
+    seed: createHash('sha256')
+      .update(JSON.stringify([request.caller, request.mutation, request.key]))
+      .digest('hex')
+      .slice(0, 24),
     async complete(tx, result) {
       const done = await tx
         .update(table)

@@ -16,6 +16,7 @@ import {
   sweepIdempotencyKeys,
 } from '../src/idempotency.ts';
 import { createLogger } from '../src/logger.ts';
+import { backgroundFailures } from '../src/metrics.ts';
 import { createTestDatabase } from '../src/test-database.ts';
 
 const table = idempotencyKeysTable(pgSchema('idem'));
@@ -140,6 +141,22 @@ describe('runWithLease', () => {
     expect(await effects()).toBe(1);
   });
 
+  it('gives requests whose parts differ different seeds, even when the parts contain separators', async () => {
+    const seedOf = async (caller: string, key: string) => {
+      let seed = '';
+      await runWithLease(db, table, { caller, mutation: 'placeOrder', key, input: {} }, async (lease) => {
+        seed = lease.seed;
+        return { __typename: 'Thing' };
+      });
+      return seed;
+    };
+    // Joined with '|', both read "user:u|placeOrder|a|placeOrder|b".
+    const first = await seedOf('user:u', 'a|placeOrder|b');
+    const second = await seedOf('user:u|placeOrder|a', 'b');
+    expect(first).toMatch(/^[0-9a-f]{24}$/);
+    expect(second).not.toBe(first);
+  });
+
   it('lets a retry take over after a crash, with the same seed', async () => {
     const seeds: string[] = [];
     await expect(
@@ -217,5 +234,7 @@ describe('fingerprints and retention', () => {
     await expect.poll(() => logged.length, { timeout: 2_000 }).toBeGreaterThan(0);
     await sweeper.stop();
     expect(logged[0]).toMatchObject({ task: 'idempotency sweep' });
+    const failures = (await backgroundFailures.get()).values.find((v) => v.labels.task === 'idempotency sweep');
+    expect(failures?.value).toBeGreaterThanOrEqual(logged.length);
   });
 });
