@@ -1,6 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { carts } from '../src/db/schema.ts';
+import { inArray } from 'drizzle-orm';
+import { cartLines, carts } from '../src/db/schema.ts';
+import { sweepAbandonedCarts } from '../src/services/abandoned-cart-sweeper.ts';
 import { line, mutate, mutateCart, mutateRaw, readCart, startCartGraph, stockOfDemoVariants, type CartGraph, type CartView } from './cart-graph.ts';
 
 let g: CartGraph;
@@ -374,5 +376,40 @@ describe('idempotency', () => {
     const read = (await readCart(g.cart, carts[0]!.id, as)).data!.cart!;
     expect(read.lines.map((l) => [l.variant.id, l.quantity])).toEqual([[plenty[1], 2]]);
     expect(read.version).toBe(carts[0]!.version);
+  });
+});
+
+describe('abandoned anonymous carts', () => {
+  it('are deleted with their lines once idle past the setting, in bounded batches; user carts and fresh ones stay', async () => {
+    const db = g.cart.dbHandle.db;
+    const idle = [
+      await mutateCart(g.cart, 'addToCart', { variantId: plenty[0], quantity: 1 }),
+      await mutateCart(g.cart, 'addToCart', { variantId: plenty[1], quantity: 2 }),
+    ];
+    const fresh = await mutateCart(g.cart, 'addToCart', { variantId: plenty[0], quantity: 1 });
+    const user = { userId: `user-${randomUUID()}` };
+    const owned = await mutateCart(g.cart, 'addToCart', { variantId: plenty[0], quantity: 1 }, user);
+    const monthAgo = new Date(Date.now() - 31 * 24 * 3600_000);
+    await db
+      .update(carts)
+      .set({ updatedAt: monthAgo })
+      .where(inArray(carts.id, [...idle.map((c) => c.id), owned.id]));
+
+    // Batches of one: every idle cart goes, one bounded statement after another.
+    const settings = { anonymousCartIdleDays: 30, anonymousCartSweepIntervalMs: 3_600_000, anonymousCartSweepBatch: 1 };
+    expect(await sweepAbandonedCarts(db, settings)).toBeGreaterThanOrEqual(2);
+    for (const cart of idle) expect((await readCart(g.cart, cart.id)).data!.cart).toBeNull();
+    expect(
+      await db.$count(
+        cartLines,
+        inArray(
+          cartLines.cartId,
+          idle.map((c) => c.id),
+        ),
+      ),
+    ).toBe(0);
+    expect((await readCart(g.cart, fresh.id)).data!.cart!.lines).toHaveLength(1);
+    expect((await readCart(g.cart, owned.id, user)).data!.cart!.lines).toHaveLength(1);
+    expect(await sweepAbandonedCarts(db, settings)).toBe(0);
   });
 });
