@@ -9,6 +9,7 @@ import type { Db } from '../src/db.ts';
 import { testEnv } from '../src/env.ts';
 import {
   fingerprintOf,
+  IN_PROGRESS_WAIT_MS,
   idempotencyKeysTable,
   runInTransaction,
   runWithLease,
@@ -31,6 +32,8 @@ const DDL = `
 
 let db: Db;
 let close: () => Promise<void>;
+/** Postgres only: backends of this database waiting on a lock right now, seen from a connection of its own. */
+let lockWaiters: (() => Promise<number>) | undefined;
 
 beforeAll(async () => {
   const { databaseUrl } = testEnv();
@@ -39,7 +42,14 @@ beforeAll(async () => {
     const client = postgres(database.url, { max: 20, onnotice: () => {} });
     await client.unsafe(DDL);
     db = drizzlePostgres(client);
+    const observer = postgres(database.url, { max: 1, onnotice: () => {} });
+    lockWaiters = async () => {
+      const [row] = await observer<{ n: number }[]>`select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and wait_event_type = 'Lock'`;
+      return row!.n;
+    };
     close = async () => {
+      await observer.end();
       await client.end();
       await database.drop();
     };
@@ -105,20 +115,67 @@ describe('runInTransaction', () => {
   });
 
   it('runs once under 20 concurrent requests with one key; others replay or are told it is in progress', async () => {
+    // PGlite is one session: there the 20 run one transaction after another and this shows only the
+    // replay. On Postgres they must really overlap: some are seen waiting on the first one's claim.
     let runs = 0;
+    let racing = true;
+    const waiters: number[] = [];
+    const watching = (async () => {
+      while (racing && lockWaiters) {
+        waiters.push(await lockWaiters());
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    })();
     const results = await Promise.all(
       Array.from({ length: 20 }, () =>
         runInTransaction(db, table, request('k4'), async (tx) => {
           runs += 1;
           await tx.execute(sql`insert into idem.effects (note) values ('x')`);
-          await new Promise((r) => setTimeout(r, 30));
+          await new Promise((r) => setTimeout(r, 300));
           return { __typename: 'Thing', id: 'only' };
         }),
       ),
     );
+    racing = false;
+    await watching;
+    if (lockWaiters) expect(Math.max(...waiters)).toBeGreaterThan(0);
     expect(runs).toBe(1);
     expect(await effects()).toBe(1);
     for (const r of results) expect(['Thing', 'IdempotencyInProgressError']).toContain(r.__typename);
+  });
+  it('tells a duplicate that waited out the lock wait that the first is in progress; the work runs once', async () => {
+    let runs = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let claimed!: () => void;
+    const inside = new Promise<void>((r) => (claimed = r));
+    const work = async (tx: Parameters<Parameters<Db['transaction']>[0]>[0]) => {
+      runs += 1;
+      await tx.execute(sql`insert into idem.effects (note) values ('held')`);
+      claimed();
+      await gate;
+      return { __typename: 'Thing', id: 'held' };
+    };
+    const first = runInTransaction(db, table, request('k-held'), work);
+    await inside;
+    if (lockWaiters) {
+      // The first holds its claim past IN_PROGRESS_WAIT_MS: the duplicate stops waiting and says so.
+      const started = Date.now();
+      const duplicate = await runInTransaction(db, table, request('k-held'), work);
+      expect(duplicate).toMatchObject({ __typename: 'IdempotencyInProgressError', retryable: true });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(IN_PROGRESS_WAIT_MS - 100);
+      release();
+      expect(await first).toEqual({ __typename: 'Thing', id: 'held' });
+    } else {
+      // PGlite is one session: the duplicate's statements queue behind the first transaction, so it
+      // can only ever see the stored result, never the in-progress answer.
+      const duplicate = runInTransaction(db, table, request('k-held'), work);
+      release();
+      expect(await first).toEqual({ __typename: 'Thing', id: 'held' });
+      expect(await duplicate).toEqual({ __typename: 'Thing', id: 'held' });
+    }
+    expect(runs).toBe(1);
+    expect(await effects()).toBe(1);
   });
 });
 
