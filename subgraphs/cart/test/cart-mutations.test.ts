@@ -1,9 +1,20 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { cartLines, carts } from '../src/db/schema.ts';
 import { sweepAbandonedCarts } from '../src/services/abandoned-cart-sweeper.ts';
-import { line, mutate, mutateCart, mutateRaw, readCart, startCartGraph, stockOfDemoVariants, type CartGraph, type CartView } from './cart-graph.ts';
+import {
+  line,
+  mutate,
+  mutateCart,
+  mutateRaw,
+  readCart,
+  startCartGraph,
+  stockOfDemoVariants,
+  type CartGraph,
+  type CartView,
+  type MutationResult,
+} from './cart-graph.ts';
 
 let g: CartGraph;
 /** Variants with at least 120 available, a variant with 1..5 available, and one sold out. */
@@ -81,6 +92,7 @@ describe('who sees which cart', () => {
   });
 
   it('converges concurrent first adds of a new user on one cart', async () => {
+    // On PGlite (one session) the four transactions run one after another; only Postgres races them.
     const user = { userId: `user-${randomUUID()}` };
     const carts = await Promise.all(plenty.slice(0, 4).map((variantId) => mutateCart(g.cart, 'addToCart', { variantId, quantity: 1 }, user)));
     expect(new Set(carts.map((c) => c.id)).size).toBe(1);
@@ -150,9 +162,37 @@ describe('changing lines', () => {
   it('lets exactly one of two concurrent changes at one version through', async () => {
     const cart = await mutateCart(g.cart, 'addToCart', { variantId: plenty[0], quantity: 1 });
     const lineId = cart.lines[0]!.id;
-    const results = await Promise.all(
-      [3, 4].map((quantity) => mutate(g.cart, 'updateCartLine', { cartId: cart.id, lineId, quantity, expectedVersion: 1 })),
-    );
+    const change = (quantity: number) => mutate(g.cart, 'updateCartLine', { cartId: cart.id, lineId, quantity, expectedVersion: 1 });
+    const { db, kind } = g.cart.dbHandle;
+    let results: MutationResult[];
+    if (kind === 'postgres') {
+      // Postgres: a transaction of the test's own holds the cart's row until both changes are seen
+      // waiting on it, so the two transactions really overlap.
+      let release!: () => void;
+      const released = new Promise<void>((r) => (release = r));
+      let locked!: () => void;
+      const holding = new Promise<void>((r) => (locked = r));
+      const held = db.transaction(async (tx) => {
+        await tx.select({ id: carts.id }).from(carts).where(eq(carts.id, cart.id)).for('update');
+        locked();
+        await released;
+      });
+      await holding;
+      const racing = Promise.all([change(3), change(4)]);
+      const waiting = async () =>
+        (
+          (await db.execute(
+            sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+          )) as unknown as { n: number }[]
+        )[0]!.n;
+      await expect.poll(waiting, { timeout: 30_000 }).toBe(2);
+      release();
+      await held;
+      results = await racing;
+    } else {
+      // PGlite is one session: the two transactions run one after the other; this shows the version check, not a race.
+      results = await Promise.all([change(3), change(4)]);
+    }
     expect(results.map((r) => r.__typename).sort()).toEqual(['Cart', 'VersionConflictError']);
     expect((await readCart(g.cart, cart.id)).data!.cart!.version).toBe(2);
   });
@@ -361,6 +401,8 @@ describe('idempotency', () => {
     ['anonymous, new cart', {}],
     ['signed in', { userId: `user-${randomUUID()}` }],
   ])('runs 20 concurrent adds with one key once (%s)', async (_, as) => {
+    // On PGlite (one session) the transactions run one after another; only Postgres races them
+    // (the held-lock race is forced in platform/test/idempotency.test.ts).
     const input = { variantId: plenty[1], quantity: 2, idempotencyKey: randomUUID() };
     const results = await Promise.all(Array.from({ length: 20 }, () => mutateRaw(g.cart, 'addToCart', input, as)));
     const answers = results.map((r) => {
