@@ -179,12 +179,12 @@ describe('changing lines', () => {
       });
       await holding;
       const racing = Promise.all([change(3), change(4)]);
-      const waiting = async () =>
-        (
-          (await db.execute(
-            sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
-          )) as unknown as { n: number }[]
-        )[0]!.n;
+      const waiting = async () => {
+        const rows = await db.execute<{ n: number }>(
+          sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+        );
+        return rows[0]!.n;
+      };
       await expect.poll(waiting, { timeout: 30_000 }).toBe(2);
       release();
       await held;

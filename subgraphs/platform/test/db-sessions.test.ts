@@ -11,7 +11,7 @@ let drop: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
   const database = databaseUrl ? await createTestDatabase(databaseUrl) : undefined;
-  drop = database?.drop;
+  drop = database && (() => database.drop());
   handle = await openDb({
     schemaName: 'sessions_test',
     schema: {},

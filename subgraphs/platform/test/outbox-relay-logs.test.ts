@@ -16,7 +16,7 @@ let drop: (() => Promise<void>) | undefined;
 beforeAll(async () => {
   const { databaseUrl } = testEnv();
   const database = databaseUrl ? await createTestDatabase(databaseUrl) : undefined;
-  drop = database?.drop;
+  drop = database && (() => database.drop());
   handle = await openDb({
     schemaName: 'relay_logs_test',
     schema: {},

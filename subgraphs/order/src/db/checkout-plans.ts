@@ -1,4 +1,4 @@
-import { and, asc, eq, lt, sql } from 'drizzle-orm';
+import { asc, eq, lt, sql } from 'drizzle-orm';
 import type { OrderDb } from './orders.ts';
 import { checkoutPlans, orders, type CheckoutPlanRow } from './schema.ts';
 
