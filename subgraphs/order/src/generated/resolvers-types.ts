@@ -8,12 +8,12 @@ export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
-  ID: { input: string; output: string };
-  String: { input: string; output: string };
-  Boolean: { input: boolean; output: boolean };
-  Int: { input: number; output: number };
-  Float: { input: number; output: number };
-  _FieldSet: { input: unknown; output: unknown };
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  _FieldSet: { input: unknown; output: unknown; }
 };
 
 export type Address = {
@@ -44,8 +44,7 @@ export type CancelOrderInput = {
   reason?: InputMaybe<Scalars['String']['input']>;
 };
 
-export type CancelOrderResult =
-  IdempotencyInProgressError | IdempotencyKeyReusedError | InvalidStateError | NotFoundError | Order | UnauthenticatedError | ValidationError;
+export type CancelOrderResult = IdempotencyInProgressError | IdempotencyKeyReusedError | InvalidStateError | NotFoundError | Order | UnauthenticatedError | ValidationError;
 
 export type CartEmptyError = DomainError & {
   __typename?: 'CartEmptyError';
@@ -155,13 +154,16 @@ export type Mutation = {
   placeOrder: PlaceOrderResult;
 };
 
+
 export type MutationCancelOrderArgs = {
   input: CancelOrderInput;
 };
 
+
 export type MutationPayOrderArgs = {
   input: PayOrderInput;
 };
+
 
 export type MutationPlaceOrderArgs = {
   input: PlaceOrderInput;
@@ -211,7 +213,11 @@ export type OrderLine = {
   variantId: Scalars['ID']['output'];
 };
 
-export type OrderStatus = 'CANCELLED' | 'EXPIRED' | 'PAID' | 'PENDING_PAYMENT';
+export type OrderStatus =
+  | 'CANCELLED'
+  | 'EXPIRED'
+  | 'PAID'
+  | 'PENDING_PAYMENT';
 
 export type PageInfo = {
   __typename?: 'PageInfo';
@@ -225,15 +231,7 @@ export type PayOrderInput = {
   paymentToken: Scalars['String']['input'];
 };
 
-export type PayOrderResult =
-  | IdempotencyInProgressError
-  | IdempotencyKeyReusedError
-  | InvalidStateError
-  | NotFoundError
-  | Order
-  | PaymentDeclinedError
-  | UnauthenticatedError
-  | ValidationError;
+export type PayOrderResult = IdempotencyInProgressError | IdempotencyKeyReusedError | InvalidStateError | NotFoundError | Order | PaymentDeclinedError | UnauthenticatedError | ValidationError;
 
 export type PaymentDeclinedError = DomainError & {
   __typename?: 'PaymentDeclinedError';
@@ -257,17 +255,7 @@ export type PlaceOrderInput = {
   shippingAddress: AddressInput;
 };
 
-export type PlaceOrderResult =
-  | CartEmptyError
-  | IdempotencyInProgressError
-  | IdempotencyKeyReusedError
-  | InsufficientStockError
-  | LimitExceededError
-  | NotFoundError
-  | Order
-  | PriceChangedError
-  | UnauthenticatedError
-  | ValidationError;
+export type PlaceOrderResult = CartEmptyError | IdempotencyInProgressError | IdempotencyKeyReusedError | InsufficientStockError | LimitExceededError | NotFoundError | Order | PriceChangedError | UnauthenticatedError | ValidationError;
 
 export type PriceChangedError = DomainError & {
   __typename?: 'PriceChangedError';
@@ -286,10 +274,12 @@ export type Query = {
   order?: Maybe<Order>;
 };
 
+
 export type QueryMyOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first: Scalars['Int']['input'];
 };
+
 
 export type QueryOrderArgs = {
   id: Scalars['ID']['input'];
@@ -325,41 +315,41 @@ export type ResolversObject<TObject> = WithIndex<TObject>;
 export type ResolverTypeWrapper<T> = Promise<T> | T;
 
 export type ReferenceResolver<TResult, TReference, TContext> = (
-  reference: TReference,
-  context: TContext,
-  info: GraphQLResolveInfo,
-) => Promise<TResult> | TResult;
+      reference: TReference,
+      context: TContext,
+      info: GraphQLResolveInfo
+    ) => Promise<TResult> | TResult;
 
-type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
-type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
-type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
-export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
+      type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
+      type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+      type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+      export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
+    
 
 export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
   resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
 };
-export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
-  ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
 
 export type ResolverFn<TResult, TParent, TContext, TArgs> = (
   parent: TParent,
   args: TArgs,
   context: TContext,
-  info: GraphQLResolveInfo,
+  info: GraphQLResolveInfo
 ) => Promise<TResult> | TResult;
 
 export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
   parent: TParent,
   args: TArgs,
   context: TContext,
-  info: GraphQLResolveInfo,
+  info: GraphQLResolveInfo
 ) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
 
 export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
   parent: TParent,
   args: TArgs,
   context: TContext,
-  info: GraphQLResolveInfo,
+  info: GraphQLResolveInfo
 ) => TResult | Promise<TResult>;
 
 export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
@@ -373,36 +363,30 @@ export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
 }
 
 export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
-  SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs> | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
+  | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
+  | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
 
-export type SubscriptionResolver<
-  TResult,
-  TKey extends string,
-  TParent = Record<PropertyKey, never>,
-  TContext = Record<PropertyKey, never>,
-  TArgs = Record<PropertyKey, never>,
-> = ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>) | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
+export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+  | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
 
 export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
   parent: TParent,
   context: TContext,
-  info: GraphQLResolveInfo,
+  info: GraphQLResolveInfo
 ) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
 
-export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
-  obj: T,
-  context: TContext,
-  info: GraphQLResolveInfo,
-) => boolean | Promise<boolean>;
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
 
 export type NextResolverFn<T> = () => Promise<T>;
 
-export type DirectiveResolverFn<
-  TResult = Record<PropertyKey, never>,
-  TParent = Record<PropertyKey, never>,
-  TContext = Record<PropertyKey, never>,
-  TArgs = Record<PropertyKey, never>,
-> = (next: NextResolverFn<TResult>, parent: TParent, args: TArgs, context: TContext, info: GraphQLResolveInfo) => TResult | Promise<TResult>;
+export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
+  next: NextResolverFn<TResult>,
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
@@ -411,52 +395,64 @@ export type FederationTypes = ResolversObject<{
 
 /** Mapping of federation reference types */
 export type FederationReferenceTypes = ResolversObject<{
-  Order: { __typename: 'Order' } & GraphQLRecursivePick<FederationTypes['Order'], { id: true }>;
+  Order:
+    ( { __typename: 'Order' }
+    & GraphQLRecursivePick<FederationTypes['Order'], {"id":true}> );
 }>;
 
 /** Mapping of union types */
 export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
   CancelOrderResult:
-    IdempotencyInProgressError | IdempotencyKeyReusedError | InvalidStateError | NotFoundError | OrderView | UnauthenticatedError | ValidationError;
+    | ( IdempotencyInProgressError )
+    | ( IdempotencyKeyReusedError )
+    | ( InvalidStateError )
+    | ( NotFoundError )
+    | ( OrderView )
+    | ( UnauthenticatedError )
+    | ( ValidationError )
+  ;
   PayOrderResult:
-    | IdempotencyInProgressError
-    | IdempotencyKeyReusedError
-    | InvalidStateError
-    | NotFoundError
-    | OrderView
-    | PaymentDeclinedError
-    | UnauthenticatedError
-    | ValidationError;
+    | ( IdempotencyInProgressError )
+    | ( IdempotencyKeyReusedError )
+    | ( InvalidStateError )
+    | ( NotFoundError )
+    | ( OrderView )
+    | ( PaymentDeclinedError )
+    | ( UnauthenticatedError )
+    | ( ValidationError )
+  ;
   PlaceOrderResult:
-    | CartEmptyError
-    | IdempotencyInProgressError
-    | IdempotencyKeyReusedError
-    | InsufficientStockError
-    | LimitExceededError
-    | NotFoundError
-    | OrderView
-    | PriceChangedError
-    | UnauthenticatedError
-    | ValidationError;
+    | ( CartEmptyError )
+    | ( IdempotencyInProgressError )
+    | ( IdempotencyKeyReusedError )
+    | ( InsufficientStockError )
+    | ( LimitExceededError )
+    | ( NotFoundError )
+    | ( OrderView )
+    | ( PriceChangedError )
+    | ( UnauthenticatedError )
+    | ( ValidationError )
+  ;
 }>;
 
 /** Mapping of interface types */
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
   DomainError:
-    | CartEmptyError
-    | CouponInvalidError
-    | IdempotencyInProgressError
-    | IdempotencyKeyReusedError
-    | InsufficientStockError
-    | InvalidStateError
-    | LimitExceededError
-    | NotFoundError
-    | PaymentDeclinedError
-    | PermissionDeniedError
-    | PriceChangedError
-    | UnauthenticatedError
-    | ValidationError
-    | VersionConflictError;
+    | ( CartEmptyError )
+    | ( CouponInvalidError )
+    | ( IdempotencyInProgressError )
+    | ( IdempotencyKeyReusedError )
+    | ( InsufficientStockError )
+    | ( InvalidStateError )
+    | ( LimitExceededError )
+    | ( NotFoundError )
+    | ( PaymentDeclinedError )
+    | ( PermissionDeniedError )
+    | ( PriceChangedError )
+    | ( UnauthenticatedError )
+    | ( ValidationError )
+    | ( VersionConflictError )
+  ;
 }>;
 
 /** Mapping between all available schema types and the resolvers types */
@@ -543,10 +539,7 @@ export type ResolversParentTypes = ResolversObject<{
   VersionConflictError: VersionConflictError;
 }>;
 
-export type AddressResolvers<
-  ContextType = OrderContext,
-  ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address'],
-> = ResolversObject<{
+export type AddressResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address']> = ResolversObject<{
   city?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   country?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   line1?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -556,101 +549,50 @@ export type AddressResolvers<
   postalCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
-export type CancelOrderResultResolvers<
-  ContextType = OrderContext,
-  ParentType extends ResolversParentTypes['CancelOrderResult'] = ResolversParentTypes['CancelOrderResult'],
-> = ResolversObject<{
-  __resolveType: TypeResolveFn<
-    | 'IdempotencyInProgressError'
-    | 'IdempotencyKeyReusedError'
-    | 'InvalidStateError'
-    | 'NotFoundError'
-    | 'Order'
-    | 'UnauthenticatedError'
-    | 'ValidationError',
-    ParentType,
-    ContextType
-  >;
+export type CancelOrderResultResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['CancelOrderResult'] = ResolversParentTypes['CancelOrderResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'IdempotencyInProgressError' | 'IdempotencyKeyReusedError' | 'InvalidStateError' | 'NotFoundError' | 'Order' | 'UnauthenticatedError' | 'ValidationError', ParentType, ContextType>;
 }>;
 
-export type CartEmptyErrorResolvers<
-  ContextType = OrderContext,
-  ParentType extends ResolversParentTypes['CartEmptyError'] = ResolversParentTypes['CartEmptyError'],
-> = ResolversObject<{
+export type CartEmptyErrorResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['CartEmptyError'] = ResolversParentTypes['CartEmptyError']> = ResolversObject<{
   code?: Resolver<ResolversTypes['ErrorCode'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   retryable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
-export type CostBreakdownResolvers<
-  ContextType = OrderContext,
-  ParentType extends ResolversParentTypes['CostBreakdown'] = ResolversParentTypes['CostBreakdown'],
-> = ResolversObject<{
+export type CostBreakdownResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['CostBreakdown'] = ResolversParentTypes['CostBreakdown']> = ResolversObject<{
   discount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   shipping?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   subtotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 }>;
 
-export type CouponInvalidErrorResolvers<
-  ContextType = OrderContext,
-  ParentType extends ResolversParentTypes['CouponInvalidError'] = ResolversParentTypes['CouponInvalidError'],
-> = ResolversObject<{
+export type CouponInvalidErrorResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['CouponInvalidError'] = ResolversParentTypes['CouponInvalidError']> = ResolversObject<{
   code?: Resolver<ResolversTypes['ErrorCode'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   retryable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
-export type DomainErrorResolvers<
-  ContextType = OrderContext,
-  ParentType extends ResolversParentTypes['DomainError'] = ResolversParentTypes['DomainError'],
-> = ResolversObject<{
-  __resolveType: TypeResolveFn<
-    | 'CartEmptyError'
-    | 'CouponInvalidError'
-    | 'IdempotencyInProgressError'
-    | 'IdempotencyKeyReusedError'
-    | 'InsufficientStockError'
-    | 'InvalidStateError'
-    | 'LimitExceededError'
-    | 'NotFoundError'
-    | 'PaymentDeclinedError'
-    | 'PermissionDeniedError'
-    | 'PriceChangedError'
-    | 'UnauthenticatedError'
-    | 'ValidationError'
-    | 'VersionConflictError',
-    ParentType,
-    ContextType
-  >;
+export type DomainErrorResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['DomainError'] = ResolversParentTypes['DomainError']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'CartEmptyError' | 'CouponInvalidError' | 'IdempotencyInProgressError' | 'IdempotencyKeyReusedError' | 'InsufficientStockError' | 'InvalidStateError' | 'LimitExceededError' | 'NotFoundError' | 'PaymentDeclinedError' | 'PermissionDeniedError' | 'PriceChangedError' | 'UnauthenticatedError' | 'ValidationError' | 'VersionConflictError', ParentType, ContextType>;
 }>;
 
-export type IdempotencyInProgressErrorResolvers<
-  ContextType = OrderContext,
-  ParentType extends ResolversParentTypes['IdempotencyInProgressError'] = ResolversParentTypes['IdempotencyInProgressError'],
-> = ResolversObject<{
+export type IdempotencyInProgressErrorResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['IdempotencyInProgressError'] = ResolversParentTypes['IdempotencyInProgressError']> = ResolversObject<{
   code?: Resolver<ResolversTypes['ErrorCode'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   retryable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
-export type IdempotencyKeyReusedErrorResolvers<
-  ContextType = OrderContext,
-  ParentType extends ResolversParentTypes['IdempotencyKeyReusedError'] = ResolversParentTypes['IdempotencyKeyReusedError'],
-> = ResolversObject<{
+export type IdempotencyKeyReusedErrorResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['IdempotencyKeyReusedError'] = ResolversParentTypes['IdempotencyKeyReusedError']> = ResolversObject<{
   code?: Resolver<ResolversTypes['ErrorCode'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   retryable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
-export type InsufficientStockErrorResolvers<
-  ContextType = OrderContext,
-  ParentType extends ResolversParentTypes['InsufficientStockError'] = ResolversParentTypes['InsufficientStockError'],
-> = ResolversObject<{
+export type InsufficientStockErrorResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['InsufficientStockError'] = ResolversParentTypes['InsufficientStockError']> = ResolversObject<{
   available?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   code?: Resolver<ResolversTypes['ErrorCode'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -659,20 +601,14 @@ export type InsufficientStockErrorResolvers<
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
-export type InvalidStateErrorResolvers<
-  ContextType = OrderContext,
-  ParentType extends ResolversParentTypes['InvalidStateError'] = ResolversParentTypes['InvalidStateError'],
-> = ResolversObject<{
+export type InvalidStateErrorResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['InvalidStateError'] = ResolversParentTypes['InvalidStateError']> = ResolversObject<{
   code?: Resolver<ResolversTypes['ErrorCode'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   retryable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
-export type LimitExceededErrorResolvers<
-  ContextType = OrderContext,
-  ParentType extends ResolversParentTypes['LimitExceededError'] = ResolversParentTypes['LimitExceededError'],
-> = ResolversObject<{
+export type LimitExceededErrorResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['LimitExceededError'] = ResolversParentTypes['LimitExceededError']> = ResolversObject<{
   code?: Resolver<ResolversTypes['ErrorCode'], ParentType, ContextType>;
   limit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -680,38 +616,25 @@ export type LimitExceededErrorResolvers<
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
-export type MoneyResolvers<
-  ContextType = OrderContext,
-  ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money'],
-> = ResolversObject<{
+export type MoneyResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = ResolversObject<{
   amount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
-export type MutationResolvers<
-  ContextType = OrderContext,
-  ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation'],
-> = ResolversObject<{
+export type MutationResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   cancelOrder?: Resolver<ResolversTypes['CancelOrderResult'], ParentType, ContextType, RequireFields<MutationCancelOrderArgs, 'input'>>;
   payOrder?: Resolver<ResolversTypes['PayOrderResult'], ParentType, ContextType, RequireFields<MutationPayOrderArgs, 'input'>>;
   placeOrder?: Resolver<ResolversTypes['PlaceOrderResult'], ParentType, ContextType, RequireFields<MutationPlaceOrderArgs, 'input'>>;
 }>;
 
-export type NotFoundErrorResolvers<
-  ContextType = OrderContext,
-  ParentType extends ResolversParentTypes['NotFoundError'] = ResolversParentTypes['NotFoundError'],
-> = ResolversObject<{
+export type NotFoundErrorResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['NotFoundError'] = ResolversParentTypes['NotFoundError']> = ResolversObject<{
   code?: Resolver<ResolversTypes['ErrorCode'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   retryable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
-export type OrderResolvers<
-  ContextType = OrderContext,
-  ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'],
-  FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order'],
-> = ResolversObject<{
+export type OrderResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Order']> | FederationReferenceType, FederationReferenceType, ContextType>;
   cost?: Resolver<ResolversTypes['CostBreakdown'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -723,26 +646,17 @@ export type OrderResolvers<
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
-export type OrderConnectionResolvers<
-  ContextType = OrderContext,
-  ParentType extends ResolversParentTypes['OrderConnection'] = ResolversParentTypes['OrderConnection'],
-> = ResolversObject<{
+export type OrderConnectionResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['OrderConnection'] = ResolversParentTypes['OrderConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['OrderEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 }>;
 
-export type OrderEdgeResolvers<
-  ContextType = OrderContext,
-  ParentType extends ResolversParentTypes['OrderEdge'] = ResolversParentTypes['OrderEdge'],
-> = ResolversObject<{
+export type OrderEdgeResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['OrderEdge'] = ResolversParentTypes['OrderEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Order'], ParentType, ContextType>;
 }>;
 
-export type OrderLineResolvers<
-  ContextType = OrderContext,
-  ParentType extends ResolversParentTypes['OrderLine'] = ResolversParentTypes['OrderLine'],
-> = ResolversObject<{
+export type OrderLineResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['OrderLine'] = ResolversParentTypes['OrderLine']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lineTotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -752,76 +666,34 @@ export type OrderLineResolvers<
   variantId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
-export type PageInfoResolvers<
-  ContextType = OrderContext,
-  ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo'],
-> = ResolversObject<{
+export type PageInfoResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
-export type PayOrderResultResolvers<
-  ContextType = OrderContext,
-  ParentType extends ResolversParentTypes['PayOrderResult'] = ResolversParentTypes['PayOrderResult'],
-> = ResolversObject<{
-  __resolveType: TypeResolveFn<
-    | 'IdempotencyInProgressError'
-    | 'IdempotencyKeyReusedError'
-    | 'InvalidStateError'
-    | 'NotFoundError'
-    | 'Order'
-    | 'PaymentDeclinedError'
-    | 'UnauthenticatedError'
-    | 'ValidationError',
-    ParentType,
-    ContextType
-  >;
+export type PayOrderResultResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['PayOrderResult'] = ResolversParentTypes['PayOrderResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'IdempotencyInProgressError' | 'IdempotencyKeyReusedError' | 'InvalidStateError' | 'NotFoundError' | 'Order' | 'PaymentDeclinedError' | 'UnauthenticatedError' | 'ValidationError', ParentType, ContextType>;
 }>;
 
-export type PaymentDeclinedErrorResolvers<
-  ContextType = OrderContext,
-  ParentType extends ResolversParentTypes['PaymentDeclinedError'] = ResolversParentTypes['PaymentDeclinedError'],
-> = ResolversObject<{
+export type PaymentDeclinedErrorResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['PaymentDeclinedError'] = ResolversParentTypes['PaymentDeclinedError']> = ResolversObject<{
   code?: Resolver<ResolversTypes['ErrorCode'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   retryable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
-export type PermissionDeniedErrorResolvers<
-  ContextType = OrderContext,
-  ParentType extends ResolversParentTypes['PermissionDeniedError'] = ResolversParentTypes['PermissionDeniedError'],
-> = ResolversObject<{
+export type PermissionDeniedErrorResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['PermissionDeniedError'] = ResolversParentTypes['PermissionDeniedError']> = ResolversObject<{
   code?: Resolver<ResolversTypes['ErrorCode'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   retryable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
-export type PlaceOrderResultResolvers<
-  ContextType = OrderContext,
-  ParentType extends ResolversParentTypes['PlaceOrderResult'] = ResolversParentTypes['PlaceOrderResult'],
-> = ResolversObject<{
-  __resolveType: TypeResolveFn<
-    | 'CartEmptyError'
-    | 'IdempotencyInProgressError'
-    | 'IdempotencyKeyReusedError'
-    | 'InsufficientStockError'
-    | 'LimitExceededError'
-    | 'NotFoundError'
-    | 'Order'
-    | 'PriceChangedError'
-    | 'UnauthenticatedError'
-    | 'ValidationError',
-    ParentType,
-    ContextType
-  >;
+export type PlaceOrderResultResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['PlaceOrderResult'] = ResolversParentTypes['PlaceOrderResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'CartEmptyError' | 'IdempotencyInProgressError' | 'IdempotencyKeyReusedError' | 'InsufficientStockError' | 'LimitExceededError' | 'NotFoundError' | 'Order' | 'PriceChangedError' | 'UnauthenticatedError' | 'ValidationError', ParentType, ContextType>;
 }>;
 
-export type PriceChangedErrorResolvers<
-  ContextType = OrderContext,
-  ParentType extends ResolversParentTypes['PriceChangedError'] = ResolversParentTypes['PriceChangedError'],
-> = ResolversObject<{
+export type PriceChangedErrorResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['PriceChangedError'] = ResolversParentTypes['PriceChangedError']> = ResolversObject<{
   actualTotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   code?: Resolver<ResolversTypes['ErrorCode'], ParentType, ContextType>;
   expectedTotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
@@ -830,28 +702,19 @@ export type PriceChangedErrorResolvers<
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
-export type QueryResolvers<
-  ContextType = OrderContext,
-  ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query'],
-> = ResolversObject<{
+export type QueryResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   myOrders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<QueryMyOrdersArgs, 'first'>>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
 }>;
 
-export type UnauthenticatedErrorResolvers<
-  ContextType = OrderContext,
-  ParentType extends ResolversParentTypes['UnauthenticatedError'] = ResolversParentTypes['UnauthenticatedError'],
-> = ResolversObject<{
+export type UnauthenticatedErrorResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['UnauthenticatedError'] = ResolversParentTypes['UnauthenticatedError']> = ResolversObject<{
   code?: Resolver<ResolversTypes['ErrorCode'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   retryable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
-export type ValidationErrorResolvers<
-  ContextType = OrderContext,
-  ParentType extends ResolversParentTypes['ValidationError'] = ResolversParentTypes['ValidationError'],
-> = ResolversObject<{
+export type ValidationErrorResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['ValidationError'] = ResolversParentTypes['ValidationError']> = ResolversObject<{
   code?: Resolver<ResolversTypes['ErrorCode'], ParentType, ContextType>;
   field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -859,10 +722,7 @@ export type ValidationErrorResolvers<
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
-export type VersionConflictErrorResolvers<
-  ContextType = OrderContext,
-  ParentType extends ResolversParentTypes['VersionConflictError'] = ResolversParentTypes['VersionConflictError'],
-> = ResolversObject<{
+export type VersionConflictErrorResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['VersionConflictError'] = ResolversParentTypes['VersionConflictError']> = ResolversObject<{
   code?: Resolver<ResolversTypes['ErrorCode'], ParentType, ContextType>;
   currentVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -900,3 +760,4 @@ export type Resolvers<ContextType = OrderContext> = ResolversObject<{
   ValidationError?: ValidationErrorResolvers<ContextType>;
   VersionConflictError?: VersionConflictErrorResolvers<ContextType>;
 }>;
+
