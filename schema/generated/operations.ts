@@ -65,6 +65,7 @@ export type ErrorCode =
   | 'INSUFFICIENT_STOCK'
   | 'INVALID_INPUT'
   | 'INVALID_STATE'
+  | 'LIMIT_EXCEEDED'
   | 'NOT_FOUND'
   | 'PAYMENT_DECLINED'
   | 'PERMISSION_DENIED'
@@ -169,6 +170,8 @@ type DomainErrorFields_InsufficientStockError_Fragment = { __typename: 'Insuffic
 
 type DomainErrorFields_InvalidStateError_Fragment = { __typename: 'InvalidStateError', code: ErrorCode, message: string, retryable: boolean };
 
+type DomainErrorFields_LimitExceededError_Fragment = { __typename: 'LimitExceededError', code: ErrorCode, message: string, retryable: boolean };
+
 type DomainErrorFields_NotFoundError_Fragment = { __typename: 'NotFoundError', code: ErrorCode, message: string, retryable: boolean };
 
 type DomainErrorFields_PaymentDeclinedError_Fragment = { __typename: 'PaymentDeclinedError', code: ErrorCode, message: string, retryable: boolean };
@@ -190,6 +193,7 @@ export type DomainErrorFieldsFragment =
   | DomainErrorFields_IdempotencyKeyReusedError_Fragment
   | DomainErrorFields_InsufficientStockError_Fragment
   | DomainErrorFields_InvalidStateError_Fragment
+  | DomainErrorFields_LimitExceededError_Fragment
   | DomainErrorFields_NotFoundError_Fragment
   | DomainErrorFields_PaymentDeclinedError_Fragment
   | DomainErrorFields_PermissionDeniedError_Fragment
@@ -310,6 +314,7 @@ export type PlaceOrderMutation = { placeOrder:
     | { __typename: 'IdempotencyInProgressError', code: ErrorCode, message: string, retryable: boolean }
     | { __typename: 'IdempotencyKeyReusedError', code: ErrorCode, message: string, retryable: boolean }
     | { __typename: 'InsufficientStockError', variantId: string, available: number, code: ErrorCode, message: string, retryable: boolean }
+    | { __typename: 'LimitExceededError', code: ErrorCode, message: string, retryable: boolean }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string, retryable: boolean }
     | { __typename: 'Order', id: string, status: OrderStatus, createdAt: string, reservationExpiresAt: string | null, lines: Array<{ id: string, variantId: string, sku: string, title: string, quantity: number, unitPrice: { amount: number, currency: string }, lineTotal: { amount: number, currency: string } }>, cost: { subtotal: { amount: number, currency: string }, discount: { amount: number, currency: string }, shipping: { amount: number, currency: string }, total: { amount: number, currency: string } } }
     | { __typename: 'PriceChangedError', code: ErrorCode, message: string, retryable: boolean, expectedTotal: { amount: number, currency: string }, actualTotal: { amount: number, currency: string } }
@@ -386,6 +391,7 @@ export type MobilePlaceOrderMutation = { placeOrder:
     | { __typename: 'IdempotencyInProgressError', code: ErrorCode, message: string, retryable: boolean }
     | { __typename: 'IdempotencyKeyReusedError', code: ErrorCode, message: string, retryable: boolean }
     | { __typename: 'InsufficientStockError', code: ErrorCode, message: string, retryable: boolean }
+    | { __typename: 'LimitExceededError', code: ErrorCode, message: string, retryable: boolean }
     | { __typename: 'NotFoundError', code: ErrorCode, message: string, retryable: boolean }
     | { __typename: 'Order', id: string, status: OrderStatus, cost: { total: { amount: number, currency: string } } }
     | { __typename: 'PriceChangedError', code: ErrorCode, message: string, retryable: boolean }

@@ -23,13 +23,18 @@ const EXAMPLE_VARIABLES: Record<string, Record<string, unknown>> = {
   MyOrders: { first: 10 },
   Cart: { id: 'paste-a-cart-id' },
   Order: { id: 'paste-an-order-id' },
-  AddToCart: { input: { variantId: 'var-001-1', quantity: 1, idempotencyKey: 'explorer-<new uuid per attempt>' } },
 };
+
+/** A first add without a cart or a sign-in needs a random key (128 bits): a fresh UUID per page load. */
+const exampleVariables = (name: string): Record<string, unknown> =>
+  name === 'AddToCart' || name === 'MobileAddToCart'
+    ? { input: { variantId: 'var-001-1', quantity: 1, idempotencyKey: crypto.randomUUID() } }
+    : (EXAMPLE_VARIABLES[name] ?? {});
 
 /** The tabs GraphiQL opens with: CategoryListing first, then every other registered operation. */
 export function registeredTabs(): { query: string; variables: string }[] {
   const ordered = [...REGISTERED].sort((a, b) => Number(b.name === 'CategoryListing') - Number(a.name === 'CategoryListing'));
-  return ordered.map((op) => ({ query: op.body, variables: JSON.stringify(EXAMPLE_VARIABLES[op.name] ?? {}, null, 2) }));
+  return ordered.map((op) => ({ query: op.body, variables: JSON.stringify(exampleVariables(op.name), null, 2) }));
 }
 
 function shapeOf(text: string): string | undefined {

@@ -1,4 +1,5 @@
 import { runSubgraph } from '@ecom/platform/subgraph-main';
+import { cartSettingsFromEnv } from './env.ts';
 import { cartSubgraph } from './server.ts';
 
-await runSubgraph(cartSubgraph);
+await runSubgraph(cartSubgraph, { ...cartSettingsFromEnv() });

@@ -3,6 +3,8 @@ import { consumeEvents } from '@ecom/platform/events/background';
 import { startIdempotencySweeper } from '@ecom/platform/idempotency';
 import { bootSubgraph, type SubgraphConfig, type SubgraphDefinition } from '@ecom/platform/subgraph-app';
 import { createContext, type CartContext } from './context.ts';
+import { cartSettings } from './env.ts';
+import { startAbandonedCartSweeper } from './services/abandoned-cart-sweeper.ts';
 import { seedCart } from './db/seed.ts';
 import { checkoutConsumer } from './events/checkout-consumer.ts';
 import * as schema from './db/schema.ts';
@@ -21,7 +23,11 @@ export const cartSubgraph: SubgraphDefinition<typeof schema, CartContext> = {
   seed: seedCart,
   resolvers: { Query, Mutation, Cart, CartLine, ShopGroup },
   createContext,
-  background: (deps) => [startIdempotencySweeper(deps.db, schema.idempotencyKeys, deps.logger), consumeEvents(deps, checkoutConsumer(deps.db))],
+  background: (deps) => [
+    startIdempotencySweeper(deps.db, schema.idempotencyKeys, deps.logger),
+    startAbandonedCartSweeper(deps.db, cartSettings(deps.config.settings), deps.logger),
+    consumeEvents(deps, checkoutConsumer(deps.db)),
+  ],
 };
 
 export const createSubgraph = (config: SubgraphConfig) => bootSubgraph(cartSubgraph, config);

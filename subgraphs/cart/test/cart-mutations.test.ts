@@ -1,6 +1,20 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { line, mutate, mutateCart, mutateRaw, readCart, startCartGraph, stockOfDemoVariants, type CartGraph, type CartView } from './cart-graph.ts';
+import { eq, inArray, sql } from 'drizzle-orm';
+import { cartLines, carts } from '../src/db/schema.ts';
+import { sweepAbandonedCarts } from '../src/services/abandoned-cart-sweeper.ts';
+import {
+  line,
+  mutate,
+  mutateCart,
+  mutateRaw,
+  readCart,
+  startCartGraph,
+  stockOfDemoVariants,
+  type CartGraph,
+  type CartView,
+  type MutationResult,
+} from './cart-graph.ts';
 
 let g: CartGraph;
 /** Variants with at least 120 available, a variant with 1..5 available, and one sold out. */
@@ -78,6 +92,7 @@ describe('who sees which cart', () => {
   });
 
   it('converges concurrent first adds of a new user on one cart', async () => {
+    // On PGlite (one session) the four transactions run one after another; only Postgres races them.
     const user = { userId: `user-${randomUUID()}` };
     const carts = await Promise.all(plenty.slice(0, 4).map((variantId) => mutateCart(g.cart, 'addToCart', { variantId, quantity: 1 }, user)));
     expect(new Set(carts.map((c) => c.id)).size).toBe(1);
@@ -147,9 +162,38 @@ describe('changing lines', () => {
   it('lets exactly one of two concurrent changes at one version through', async () => {
     const cart = await mutateCart(g.cart, 'addToCart', { variantId: plenty[0], quantity: 1 });
     const lineId = cart.lines[0]!.id;
-    const results = await Promise.all(
-      [3, 4].map((quantity) => mutate(g.cart, 'updateCartLine', { cartId: cart.id, lineId, quantity, expectedVersion: 1 })),
-    );
+    const change = (quantity: number) => mutate(g.cart, 'updateCartLine', { cartId: cart.id, lineId, quantity, expectedVersion: 1 });
+    const { db, kind } = g.cart.dbHandle;
+    let results: MutationResult[];
+    if (kind === 'postgres') {
+      // Postgres: a transaction of the test's own holds the cart's row until both changes are seen
+      // waiting on it, so the two transactions really overlap.
+      let release!: () => void;
+      const released = new Promise<void>((r) => (release = r));
+      let locked!: () => void;
+      const holding = new Promise<void>((r) => (locked = r));
+      const held = db.transaction(async (tx) => {
+        await tx.select({ id: carts.id }).from(carts).where(eq(carts.id, cart.id)).for('update');
+        locked();
+        await released;
+      });
+      await holding;
+      const racing = Promise.all([change(3), change(4)]);
+      const waiting = async () => {
+        const rows = await db.execute<{ n: number }>(
+          sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+        );
+        // postgres.js answers the rows as an array (this branch runs on Postgres only).
+        return (rows as unknown as { n: number }[])[0]!.n;
+      };
+      await expect.poll(waiting, { timeout: 30_000 }).toBe(2);
+      release();
+      await held;
+      results = await racing;
+    } else {
+      // PGlite is one session: the two transactions run one after the other; this shows the version check, not a race.
+      results = await Promise.all([change(3), change(4)]);
+    }
     expect(results.map((r) => r.__typename).sort()).toEqual(['Cart', 'VersionConflictError']);
     expect((await readCart(g.cart, cart.id)).data!.cart!.version).toBe(2);
   });
@@ -327,10 +371,39 @@ describe('idempotency', () => {
     });
   });
 
+  it('asks an anonymous first add for a key of 128 random bits: anything weaker is a ValidationError and changes nothing', async () => {
+    const cartsBefore = await g.cart.dbHandle.db.$count(carts);
+    for (const idempotencyKey of ['k', '1', 'cart-1', 'x'.repeat(21), 'not base64url but long enough!', '0000-0000-0000-000000']) {
+      expect(await mutate(g.cart, 'addToCart', { variantId: plenty[0], quantity: 1, idempotencyKey })).toMatchObject({
+        __typename: 'ValidationError',
+        code: 'INVALID_INPUT',
+        retryable: false,
+        field: 'idempotencyKey',
+      });
+    }
+    expect(await g.cart.dbHandle.db.$count(carts)).toBe(cartsBefore);
+    // A UUID, or 22 or more base64url characters, is enough.
+    for (const idempotencyKey of [randomUUID(), randomUUID().toUpperCase(), randomBytes(16).toString('base64url')]) {
+      expect(await mutate(g.cart, 'addToCart', { variantId: plenty[0], quantity: 1, idempotencyKey })).toMatchObject({ __typename: 'Cart' });
+    }
+    // With a cart or a sign-in the key is scoped to it, and a short key is the caller's own business.
+    const cart = await mutateCart(g.cart, 'addToCart', { variantId: plenty[0], quantity: 1 });
+    expect(await mutate(g.cart, 'addToCart', { cartId: cart.id, variantId: plenty[1], quantity: 1, idempotencyKey: 'k' })).toMatchObject({
+      __typename: 'Cart',
+    });
+    expect(
+      await mutate(g.cart, 'addToCart', { variantId: plenty[0], quantity: 1, idempotencyKey: 'k' }, { userId: `user-${randomUUID()}` }),
+    ).toMatchObject({
+      __typename: 'Cart',
+    });
+  });
+
   it.each([
     ['anonymous, new cart', {}],
     ['signed in', { userId: `user-${randomUUID()}` }],
   ])('runs 20 concurrent adds with one key once (%s)', async (_, as) => {
+    // On PGlite (one session) the transactions run one after another; only Postgres races them
+    // (the held-lock race is forced in platform/test/idempotency.test.ts).
     const input = { variantId: plenty[1], quantity: 2, idempotencyKey: randomUUID() };
     const results = await Promise.all(Array.from({ length: 20 }, () => mutateRaw(g.cart, 'addToCart', input, as)));
     const answers = results.map((r) => {
@@ -346,5 +419,40 @@ describe('idempotency', () => {
     const read = (await readCart(g.cart, carts[0]!.id, as)).data!.cart!;
     expect(read.lines.map((l) => [l.variant.id, l.quantity])).toEqual([[plenty[1], 2]]);
     expect(read.version).toBe(carts[0]!.version);
+  });
+});
+
+describe('abandoned anonymous carts', () => {
+  it('are deleted with their lines once idle past the setting, in bounded batches; user carts and fresh ones stay', async () => {
+    const db = g.cart.dbHandle.db;
+    const idle = [
+      await mutateCart(g.cart, 'addToCart', { variantId: plenty[0], quantity: 1 }),
+      await mutateCart(g.cart, 'addToCart', { variantId: plenty[1], quantity: 2 }),
+    ];
+    const fresh = await mutateCart(g.cart, 'addToCart', { variantId: plenty[0], quantity: 1 });
+    const user = { userId: `user-${randomUUID()}` };
+    const owned = await mutateCart(g.cart, 'addToCart', { variantId: plenty[0], quantity: 1 }, user);
+    const monthAgo = new Date(Date.now() - 31 * 24 * 3600_000);
+    await db
+      .update(carts)
+      .set({ updatedAt: monthAgo })
+      .where(inArray(carts.id, [...idle.map((c) => c.id), owned.id]));
+
+    // Batches of one: every idle cart goes, one bounded statement after another.
+    const settings = { anonymousCartIdleDays: 30, anonymousCartSweepIntervalMs: 3_600_000, anonymousCartSweepBatch: 1 };
+    expect(await sweepAbandonedCarts(db, settings)).toBeGreaterThanOrEqual(2);
+    for (const cart of idle) expect((await readCart(g.cart, cart.id)).data!.cart).toBeNull();
+    expect(
+      await db.$count(
+        cartLines,
+        inArray(
+          cartLines.cartId,
+          idle.map((c) => c.id),
+        ),
+      ),
+    ).toBe(0);
+    expect((await readCart(g.cart, fresh.id)).data!.cart!.lines).toHaveLength(1);
+    expect((await readCart(g.cart, owned.id, user)).data!.cart!.lines).toHaveLength(1);
+    expect(await sweepAbandonedCarts(db, settings)).toBe(0);
   });
 });

@@ -35,7 +35,7 @@ export const orderSubgraph: SubgraphDefinition<typeof schema, OrderContext> = {
         batchSize: settings.outboxBatchSize,
         beforePublish: cartHandOff(deps.subgraphs),
       }),
-      startIdempotencySweeper(deps.db, schema.idempotencyKeys, deps.logger),
+      startIdempotencySweeper(deps.db, schema.idempotencyKeys, deps.logger, settings.idempotencySweepIntervalMs),
     ];
   },
 };

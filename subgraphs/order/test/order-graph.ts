@@ -65,6 +65,7 @@ export interface OrderResult {
   available?: number;
   expectedTotal?: Money;
   actualTotal?: Money;
+  limit?: number;
 }
 
 const ORDER_FIELDS = /* GraphQL */ `
@@ -127,6 +128,7 @@ const PLACE_RESULT = /* GraphQL */ `
   ${RESULT}
   ... on InsufficientStockError { variantId available }
   ... on PriceChangedError { expectedTotal { amount currency } actualTotal { amount currency } }
+  ... on LimitExceededError { limit }
 `;
 const MUTATIONS = {
   placeOrder: `mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { ${PLACE_RESULT} } } ${ORDER_FIELDS}`,

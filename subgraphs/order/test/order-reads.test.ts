@@ -53,8 +53,10 @@ async function seedOrders(userId: string, count: number, prefix: string) {
 }
 
 beforeAll(async () => {
-  // Background work would add its own statements to the counts below.
-  sg = await startTestSubgraph(orderSubgraph, { settings: { expirySweepIntervalMs: 3_600_000, outboxRelayIntervalMs: 3_600_000 } });
+  // Every sweeper and relay is held off for the test's life: their statements would land in the counts below.
+  sg = await startTestSubgraph(orderSubgraph, {
+    settings: { expirySweepIntervalMs: 3_600_000, outboxRelayIntervalMs: 3_600_000, idempotencySweepIntervalMs: 3_600_000 },
+  });
   await seedOrders('reader', 25, 'ord_reader');
   await seedOrders('someone-else', 3, 'ord_other');
 });

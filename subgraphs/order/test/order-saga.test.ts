@@ -11,6 +11,7 @@ import {
   readCart,
   readOrder,
   setAvailable,
+  startCartProxy,
   startOrderGraph,
   stockOf,
   variantsInStock,
@@ -80,6 +81,19 @@ describe('placeOrder', () => {
     const reused = await orderMutation(g, 'placeOrder', { ...input, shippingAddress: { ...ADDRESS, city: 'Beijing' } }, as);
     expect(reused.result).toMatchObject({ __typename: 'IdempotencyKeyReusedError', code: 'IDEMPOTENCY_KEY_REUSED', retryable: false });
     expect((await stockOf(g, v)).reserved).toBe(1);
+  });
+
+  it('never answers with another user’s order, even for a user id and key built to collide with its key', async () => {
+    const first = user('pipe');
+    const cart = await addToCart(g, first, freshVariant(), 1);
+    const mine = await orderMutation(g, 'placeOrder', { cartId: cart.id, shippingAddress: ADDRESS, idempotencyKey: 'a|placeOrder|b' }, first);
+    expect(mine.result!.__typename).toBe('Order');
+    // Joined with '|', (user:<first>|placeOrder|a, b) and (user:<first>, a|placeOrder|b) read the same:
+    // the same order id, which used to be answered as it stood.
+    const other = { userId: `${first.userId}|placeOrder|a` };
+    const theirs = await orderMutation(g, 'placeOrder', { cartId: cart.id, shippingAddress: ADDRESS, idempotencyKey: 'b' }, other);
+    expect(theirs.result).toMatchObject({ __typename: 'NotFoundError' });
+    expect(JSON.stringify(theirs.result)).not.toContain(mine.result!.id);
   });
 
   it('asks anonymous callers to sign in', async () => {
@@ -152,6 +166,63 @@ describe('placeOrder', () => {
     expect((await stockOf(g, ok)).reserved).toBe(0);
     expect((await stockOf(g, short)).reserved).toBe(0);
     expect((await readCart(g, cart.id, as))!.lines).toHaveLength(2);
+  });
+});
+
+describe('pending orders per user (MAX_PENDING_ORDERS, default 5)', () => {
+  const place = async (as: { userId: string }, v: string, idempotencyKey = randomUUID()) => {
+    const cart = await addToCart(g, as, v, 1);
+    return (await orderMutation(g, 'placeOrder', { cartId: cart.id, shippingAddress: ADDRESS, idempotencyKey }, as)).result!;
+  };
+
+  it('refuses a sixth unpaid order with LimitExceededError, reserving nothing, until one is paid or cancelled', async () => {
+    const as = user('hoarder');
+    const v = freshVariant();
+    const before = await stockOf(g, v);
+    const placed: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const order = await place(as, v);
+      expect(order.__typename).toBe('Order');
+      placed.push(order.id);
+    }
+    const refused = await place(as, v);
+    expect(refused).toMatchObject({ __typename: 'LimitExceededError', code: 'LIMIT_EXCEEDED', retryable: false, limit: 5 });
+    expect(refused.message).toMatch(/5 orders waiting for payment/);
+    expect(await stockOf(g, v)).toMatchObject({ onHand: before.onHand, reserved: before.reserved + 5 });
+
+    // Another user is not affected.
+    expect((await place(user('neighbour'), v)).__typename).toBe('Order');
+    await mutateOrder(g, 'cancelOrder', { orderId: placed[0] }, as);
+    expect((await place(as, v)).__typename).toBe('Order');
+  });
+
+  it('holds under concurrent checkouts of one user: exactly the cap are placed', async () => {
+    const as = user('burst');
+    const v = freshVariant();
+    const before = await stockOf(g, v);
+    const cart = await addToCart(g, as, v, 1);
+    // The cart is not emptied meanwhile (its checkouts fail and are retried later), so every
+    // checkout of it finds a full cart: before the cap each one of them became an order.
+    const proxy = await startCartProxy(() => g.cart.url);
+    const realCart = g.urls.cart;
+    g.urls.cart = proxy.url;
+    proxy.failing = true;
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          orderMutation(g, 'placeOrder', { cartId: cart.id, shippingAddress: ADDRESS, idempotencyKey: randomUUID() }, as),
+        ),
+      );
+      const answers = results.map((r) => r.result?.__typename ?? JSON.stringify(r.errors)).sort();
+      expect(answers, JSON.stringify(results.map((r) => (r.result?.__typename === 'Order' ? 'Order' : (r.result ?? r.errors))))).toEqual([
+        ...Array(3).fill('LimitExceededError'),
+        ...Array(5).fill('Order'),
+      ]);
+      expect((await stockOf(g, v)).reserved).toBe(before.reserved + 5);
+    } finally {
+      g.urls.cart = realCart;
+      await proxy.close();
+    }
   });
 });
 

@@ -30,8 +30,15 @@ export interface DbOptions<TSchema extends Record<string, unknown>> {
   /** PGlite data directory; omitted means in memory (tests). */
   dataDir?: string;
   poolSize?: number;
+  /**
+   * A server ends a session left idle inside a transaction this long (its locks and pool slot with
+   * it); 0: never. Default 15 s, longer than any mutation's deadline.
+   */
+  idleInTransactionTimeoutMs?: number;
   onStatement?: (statement: string) => void;
 }
+
+export const DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS = 15_000;
 
 // The journal lives outside the subgraph's schema, because the first migration creates that schema.
 const migrationConfigOf = (schemaName: string, migrationsFolder: string) => ({
@@ -73,7 +80,11 @@ export async function openDb<TSchema extends Record<string, unknown>>(options: D
 
   if (options.databaseUrl) {
     await migrateServer(options.databaseUrl, options.schemaName, options.migrationsFolder);
-    const client = postgres(options.databaseUrl, { max: options.poolSize ?? 10, onnotice: () => {} });
+    const client = postgres(options.databaseUrl, {
+      max: options.poolSize ?? 10,
+      onnotice: () => {},
+      connection: { idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS },
+    });
     const db = drizzlePostgres(client, { schema: options.schema, logger });
     return {
       db: db as unknown as Db<TSchema>,

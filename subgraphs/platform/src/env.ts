@@ -160,6 +160,8 @@ export const platformEnvShape = {
   DATABASE_URL: optionalUrl,
   /** Connections each replica holds to DATABASE_URL; replicas x this must fit max_connections (README "Running at scale"). */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /** A session idle inside a transaction this long is ended by the server, freeing its locks; 0: never. */
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).default(15_000),
   REDIS_URL: optionalUrl,
   DATA_DIR: z.string().default('.data'),
   /** Interface the subgraph listens on; 0.0.0.0 in a container, loopback on a laptop. */

@@ -15,6 +15,7 @@ export const DOMAIN_ERRORS = {
   CouponInvalidError: { code: 'COUPON_INVALID', retryable: false },
   IdempotencyKeyReusedError: { code: 'IDEMPOTENCY_KEY_REUSED', retryable: false },
   IdempotencyInProgressError: { code: 'IDEMPOTENCY_IN_PROGRESS', retryable: true },
+  LimitExceededError: { code: 'LIMIT_EXCEEDED', retryable: false },
 } as const;
 
 export type DomainErrorType = keyof typeof DOMAIN_ERRORS;

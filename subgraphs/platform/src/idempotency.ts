@@ -189,6 +189,23 @@ export async function runInTransaction<T extends Stored>(
   }
 }
 
+/**
+ * The stored answer of a finished request under this key (or the refusal of a reused key), without
+ * claiming anything; null when there is none yet. Lets a mutation skip work it would do before
+ * runInTransaction (calls to other subgraphs) when the answer is already known.
+ */
+export async function storedOutcome<T extends Stored>(
+  db: AnyDb,
+  table: IdempotencyTable,
+  request: IdempotentRequest,
+): Promise<T | IdempotencyOutcome | null> {
+  const [row] = await db
+    .select()
+    .from(table)
+    .where(and(eq(table.scope, scopeOf(request)), eq(table.key, request.key)));
+  return row?.status === 'done' ? replay<T>(row, fingerprintOf(request.input)) : null;
+}
+
 export interface Lease {
   /** Stable for every retry of this key: derive saga ids and sibling idempotency keys from it. */
   readonly seed: string;
@@ -250,7 +267,11 @@ export async function runWithLease<T extends Stored>(
   }
 
   const lease: Lease = {
-    seed: createHash('sha256').update(`${scope}|${request.key}`).digest('hex').slice(0, 24),
+    // A structured value: joined with a separator, a caller or key containing it could collide with another's.
+    seed: createHash('sha256')
+      .update(JSON.stringify([request.caller, request.mutation, request.key]))
+      .digest('hex')
+      .slice(0, 24),
     async complete(tx, result) {
       const done = await tx
         .update(table)

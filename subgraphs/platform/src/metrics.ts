@@ -96,6 +96,13 @@ export const idempotencyOutcomes = new Counter({
   registers: [registry],
 });
 
+export const backgroundFailures = new Counter({
+  name: 'graph_background_failures_total',
+  help: 'Runs of periodic background work (sweepers, relays) that failed, by task.',
+  labelNames: ['task'] as const,
+  registers: [registry],
+});
+
 export const orderEvents = new Counter({
   name: 'graph_orders_total',
   help: 'Orders by what happened to them: placed, paid, cancelled, expired.',

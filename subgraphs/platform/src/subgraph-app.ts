@@ -17,6 +17,8 @@ export interface SubgraphConfig {
   databaseUrl?: string;
   /** Connections to databaseUrl (postgres.js pool); default 10. */
   databasePoolSize?: number;
+  /** Server sessions idle inside a transaction longer than this are ended (see DbOptions). */
+  databaseIdleInTransactionTimeoutMs?: number;
   /** PGlite directory when there is no databaseUrl; omitted = in memory. */
   dataDir?: string;
   redisUrl?: string;
@@ -84,6 +86,7 @@ export async function bootSubgraph<TSchema extends Record<string, unknown>, TCon
     migrationsFolder: def.migrationsFolder,
     databaseUrl: config.databaseUrl,
     poolSize: config.databasePoolSize,
+    idleInTransactionTimeoutMs: config.databaseIdleInTransactionTimeoutMs,
     dataDir: config.databaseUrl ? undefined : config.dataDir,
     onStatement: config.onStatement,
   });

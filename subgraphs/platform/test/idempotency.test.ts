@@ -9,6 +9,7 @@ import type { Db } from '../src/db.ts';
 import { testEnv } from '../src/env.ts';
 import {
   fingerprintOf,
+  IN_PROGRESS_WAIT_MS,
   idempotencyKeysTable,
   runInTransaction,
   runWithLease,
@@ -16,6 +17,7 @@ import {
   sweepIdempotencyKeys,
 } from '../src/idempotency.ts';
 import { createLogger } from '../src/logger.ts';
+import { backgroundFailures } from '../src/metrics.ts';
 import { createTestDatabase } from '../src/test-database.ts';
 
 const table = idempotencyKeysTable(pgSchema('idem'));
@@ -30,6 +32,8 @@ const DDL = `
 
 let db: Db;
 let close: () => Promise<void>;
+/** Postgres only: backends of this database waiting on a lock right now, seen from a connection of its own. */
+let lockWaiters: (() => Promise<number>) | undefined;
 
 beforeAll(async () => {
   const { databaseUrl } = testEnv();
@@ -38,7 +42,14 @@ beforeAll(async () => {
     const client = postgres(database.url, { max: 20, onnotice: () => {} });
     await client.unsafe(DDL);
     db = drizzlePostgres(client);
+    const observer = postgres(database.url, { max: 1, onnotice: () => {} });
+    lockWaiters = async () => {
+      const [row] = await observer<{ n: number }[]>`select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and wait_event_type = 'Lock'`;
+      return row!.n;
+    };
     close = async () => {
+      await observer.end();
       await client.end();
       await database.drop();
     };
@@ -104,20 +115,67 @@ describe('runInTransaction', () => {
   });
 
   it('runs once under 20 concurrent requests with one key; others replay or are told it is in progress', async () => {
+    // PGlite is one session: there the 20 run one transaction after another and this shows only the
+    // replay. On Postgres they must really overlap: some are seen waiting on the first one's claim.
     let runs = 0;
+    let racing = true;
+    const waiters: number[] = [];
+    const watching = (async () => {
+      while (racing && lockWaiters) {
+        waiters.push(await lockWaiters());
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    })();
     const results = await Promise.all(
       Array.from({ length: 20 }, () =>
         runInTransaction(db, table, request('k4'), async (tx) => {
           runs += 1;
           await tx.execute(sql`insert into idem.effects (note) values ('x')`);
-          await new Promise((r) => setTimeout(r, 30));
+          await new Promise((r) => setTimeout(r, 300));
           return { __typename: 'Thing', id: 'only' };
         }),
       ),
     );
+    racing = false;
+    await watching;
+    if (lockWaiters) expect(Math.max(...waiters)).toBeGreaterThan(0);
     expect(runs).toBe(1);
     expect(await effects()).toBe(1);
     for (const r of results) expect(['Thing', 'IdempotencyInProgressError']).toContain(r.__typename);
+  });
+  it('tells a duplicate that waited out the lock wait that the first is in progress; the work runs once', async () => {
+    let runs = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let claimed!: () => void;
+    const inside = new Promise<void>((r) => (claimed = r));
+    const work = async (tx: Parameters<Parameters<Db['transaction']>[0]>[0]) => {
+      runs += 1;
+      await tx.execute(sql`insert into idem.effects (note) values ('held')`);
+      claimed();
+      await gate;
+      return { __typename: 'Thing', id: 'held' };
+    };
+    const first = runInTransaction(db, table, request('k-held'), work);
+    await inside;
+    if (lockWaiters) {
+      // The first holds its claim past IN_PROGRESS_WAIT_MS: the duplicate stops waiting and says so.
+      const started = Date.now();
+      const duplicate = await runInTransaction(db, table, request('k-held'), work);
+      expect(duplicate).toMatchObject({ __typename: 'IdempotencyInProgressError', retryable: true });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(IN_PROGRESS_WAIT_MS - 100);
+      release();
+      expect(await first).toEqual({ __typename: 'Thing', id: 'held' });
+    } else {
+      // PGlite is one session: the duplicate's statements queue behind the first transaction, so it
+      // can only ever see the stored result, never the in-progress answer.
+      const duplicate = runInTransaction(db, table, request('k-held'), work);
+      release();
+      expect(await first).toEqual({ __typename: 'Thing', id: 'held' });
+      expect(await duplicate).toEqual({ __typename: 'Thing', id: 'held' });
+    }
+    expect(runs).toBe(1);
+    expect(await effects()).toBe(1);
   });
 });
 
@@ -138,6 +196,22 @@ describe('runWithLease', () => {
     expect(again).toEqual(first);
     expect(seeds).toHaveLength(1);
     expect(await effects()).toBe(1);
+  });
+
+  it('gives requests whose parts differ different seeds, even when the parts contain separators', async () => {
+    const seedOf = async (caller: string, key: string) => {
+      let seed = '';
+      await runWithLease(db, table, { caller, mutation: 'placeOrder', key, input: {} }, async (lease) => {
+        seed = lease.seed;
+        return { __typename: 'Thing' };
+      });
+      return seed;
+    };
+    // Joined with '|', both read "user:u|placeOrder|a|placeOrder|b".
+    const first = await seedOf('user:u', 'a|placeOrder|b');
+    const second = await seedOf('user:u|placeOrder|a', 'b');
+    expect(first).toMatch(/^[0-9a-f]{24}$/);
+    expect(second).not.toBe(first);
   });
 
   it('lets a retry take over after a crash, with the same seed', async () => {
@@ -217,5 +291,7 @@ describe('fingerprints and retention', () => {
     await expect.poll(() => logged.length, { timeout: 2_000 }).toBeGreaterThan(0);
     await sweeper.stop();
     expect(logged[0]).toMatchObject({ task: 'idempotency sweep' });
+    const failures = (await backgroundFailures.get()).values.find((v) => v.labels.task === 'idempotency sweep');
+    expect(failures?.value).toBeGreaterThanOrEqual(logged.length);
   });
 });

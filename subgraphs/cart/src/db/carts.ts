@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '@ecom/platform/db';
 import { cartCheckouts, cartLines, carts, type CartLineRow, type CartRow } from './schema.ts';
 
@@ -102,6 +102,26 @@ export async function setLineQuantity(tx: CartDb, cartId: string, lineId: string
 export async function deleteLines(tx: CartDb, cartId: string, lineIds: readonly string[]): Promise<void> {
   if (lineIds.length === 0) return;
   await tx.delete(cartLines).where(and(eq(cartLines.cartId, cartId), inArray(cartLines.id, [...lineIds])));
+}
+
+/**
+ * Deletes up to `limit` anonymous carts (open or merged) untouched since `before`, with their lines;
+ * answers how many. Carts a request holds are skipped, and go on a later sweep if still idle.
+ */
+export async function deleteIdleAnonymousCarts(db: CartDb, before: Date, limit: number): Promise<number> {
+  return db.transaction(async (tx) => {
+    const idle = await tx
+      .select({ id: carts.id })
+      .from(carts)
+      .where(and(isNull(carts.ownerUserId), lt(carts.updatedAt, before)))
+      .limit(limit)
+      .for('update', { skipLocked: true });
+    const ids = idle.map((c) => c.id);
+    if (ids.length === 0) return 0;
+    await tx.delete(cartLines).where(inArray(cartLines.cartId, ids));
+    await tx.delete(carts).where(inArray(carts.id, ids));
+    return ids.length;
+  });
 }
 
 /** False when this order's checkout was already recorded (the caller then changes nothing). */

@@ -31,6 +31,10 @@ export const carts = cart.table(
     uniqueIndex('carts_one_open_per_user')
       .on(t.ownerUserId)
       .where(sql`${t.status} = 'OPEN' and ${t.ownerUserId} is not null`),
+    // The abandoned-cart sweep reads anonymous carts by age.
+    index('carts_anonymous_idle_idx')
+      .on(t.updatedAt)
+      .where(sql`${t.ownerUserId} is null`),
     check('carts_status_known', sql`${t.status} in ('OPEN', 'MERGED')`),
     check('carts_version_non_negative', sql`${t.version} >= 0`),
   ],

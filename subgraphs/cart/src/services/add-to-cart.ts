@@ -1,3 +1,4 @@
+import { validateKey } from '@ecom/platform/idempotency';
 import { withSiblingFaults } from '@ecom/platform/sibling-fault';
 import { insertCart, insertLine, linesOfCart, lockCart, lockOpenCartOfUser, bumpVersion, setLineQuantity, type CartDb } from '../db/carts.ts';
 import type { CartRow } from '../db/schema.ts';
@@ -5,6 +6,7 @@ import { allOrNothing } from './all-or-nothing.ts';
 import { callerScope } from './caller-scope.ts';
 import type { CartEnv } from './cart-env.ts';
 import {
+  checkAnonymousKey,
   checkId,
   checkQuantity,
   insufficientStock,
@@ -18,7 +20,7 @@ import {
 } from './cart-rules.ts';
 import { isVisibleTo, readSnapshot, type CartSnapshot } from './cart-snapshot.ts';
 import { newCartId, newLineId } from './ids.ts';
-import { idempotent, type IdempotencyOutcome } from './idempotent.ts';
+import { idempotentAfterCalls, type IdempotencyOutcome } from './idempotent.ts';
 import { availabilityOf } from './stock-check.ts';
 
 export interface AddToCartInput {
@@ -35,12 +37,18 @@ export interface AddToCartInput {
 type Added = CartSnapshot | Invalid | NotFound | InsufficientStock;
 
 export async function addToCart(env: CartEnv, input: AddToCartInput): Promise<Added | IdempotencyOutcome> {
-  const bad = checkQuantity(input.quantity) ?? checkId(input.variantId, 'input.variantId');
+  const anonymousFirstAdd = !env.principal.userId && !input.cartId;
+  const bad =
+    checkQuantity(input.quantity) ??
+    checkId(input.variantId, 'input.variantId') ??
+    (anonymousFirstAdd ? (validateKey(input.idempotencyKey) ?? checkAnonymousKey(input.idempotencyKey)) : null);
   if (bad) return bad;
-  return idempotent(
+  return idempotentAfterCalls(
     env.db,
     { caller: callerScope(env.principal, input.cartId), mutation: 'addToCart', key: input.idempotencyKey, input: { ...input } },
-    (tx) => allOrNothing(tx, (sp) => add(sp, env, input)),
+    async () => (await withSiblingFaults(availabilityOf(env.subgraphs, env, [input.variantId]))).get(input.variantId) ?? null,
+    // What is available does not depend on the cart, so a cart that moved meanwhile changes nothing.
+    (tx, available) => allOrNothing(tx, (sp) => add(sp, env, input, available)),
   );
 }
 
@@ -56,7 +64,7 @@ async function targetCart(tx: CartDb, env: CartEnv, cartId: string | null | unde
   return lockOpenCartOfUser(tx, userId);
 }
 
-async function add(tx: CartDb, env: CartEnv, input: AddToCartInput): Promise<Added> {
+async function add(tx: CartDb, env: CartEnv, input: AddToCartInput, available: number | null): Promise<Added> {
   const found = await targetCart(tx, env, input.cartId);
   if (found === 'missing') return notFound('cart');
   const lines = found ? await linesOfCart(tx, found.id) : [];
@@ -68,7 +76,6 @@ async function add(tx: CartDb, env: CartEnv, input: AddToCartInput): Promise<Add
   if (!existing && lines.length >= MAX_LINES_PER_CART) {
     return invalid('input.variantId', `A cart holds at most ${MAX_LINES_PER_CART} different items. Remove one before adding another.`);
   }
-  const available = (await withSiblingFaults(availabilityOf(env.subgraphs, env, [input.variantId]))).get(input.variantId) ?? null;
   if (available === null) return notFound('variant');
   if (quantity > available) return insufficientStock(input.variantId, available);
 

@@ -18,6 +18,22 @@ export function checkId(value: string, field: string): Invalid | null {
   return value.trim().length > 0 && value.length <= MAX_ID_LENGTH ? null : invalid(field, `${field.split('.').pop()} must be a non-empty id.`);
 }
 
+/** 22 base64url characters carry 132 bits; a UUID (36 characters of the same alphabet) passes too. */
+const LONG_BASE64URL = /^[A-Za-z0-9_-]{22,255}$/;
+
+/**
+ * An anonymous first add has no caller to scope its key to: the key alone replays the new cart and
+ * its id, so it must be as unguessable as a cart id (128 random bits: a UUID, or 22+ base64url).
+ */
+export function checkAnonymousKey(key: string): Invalid | null {
+  return LONG_BASE64URL.test(key)
+    ? null
+    : invalid(
+        'idempotencyKey',
+        'Without a cart and a sign-in, the idempotency key must be a random UUID or at least 22 random base64url characters.',
+      );
+}
+
 export type NotFound = DomainErrorResult<'NotFoundError'>;
 export type InsufficientStock = DomainErrorResult<'InsufficientStockError', { variantId: string; available: number }>;
 export type VersionConflict = DomainErrorResult<'VersionConflictError', { currentVersion: number }>;

@@ -15,7 +15,7 @@ import {
   type VersionConflict,
 } from './cart-rules.ts';
 import { isVisibleTo, readSnapshot, type CartSnapshot } from './cart-snapshot.ts';
-import { idempotent, type IdempotencyOutcome } from './idempotent.ts';
+import { CartMoved, idempotent, idempotentAfterCalls, type IdempotencyOutcome } from './idempotent.ts';
 import { availabilityOf } from './stock-check.ts';
 
 export interface UpdateCartLineInput {
@@ -33,11 +33,26 @@ type Changed = CartSnapshot | Invalid | NotFound | VersionConflict | Insufficien
 export async function updateCartLine(env: CartEnv, input: UpdateCartLineInput): Promise<Changed | IdempotencyOutcome> {
   const bad = checkQuantity(input.quantity) ?? checkId(input.cartId, 'input.cartId') ?? checkId(input.lineId, 'input.lineId');
   if (bad) return bad;
-  return idempotent(
+  return idempotentAfterCalls(
     env.db,
     { caller: callerScope(env.principal, input.cartId), mutation: 'updateCartLine', key: input.idempotencyKey, input: { ...input } },
-    (tx) => allOrNothing(tx, (sp) => change(sp, env, input, input.quantity)),
+    () => askStock(env, input),
+    (tx, stock) => allOrNothing(tx, (sp) => change(sp, env, input, input.quantity, stock)),
   );
+}
+
+/** Units available of the line's variant (a line never changes variant); null without a visible line. */
+async function askStock(env: CartEnv, input: UpdateCartLineInput): Promise<LineStock | null> {
+  const [cart] = await cartsByIds(env.db, [input.cartId]);
+  const line = cart && isVisibleTo(cart, env.principal) ? await lineOfCart(env.db, cart.id, input.lineId) : undefined;
+  if (!line) return null;
+  const available = (await withSiblingFaults(availabilityOf(env.subgraphs, env, [line.variantId]))).get(line.variantId) ?? null;
+  return { variantId: line.variantId, available };
+}
+
+interface LineStock {
+  variantId: string;
+  available: number | null;
 }
 
 /** Removing checks no stock, so it never answers InsufficientStockError. */
@@ -47,7 +62,7 @@ export async function removeCartLine(env: CartEnv, input: RemoveCartLineInput): 
   return idempotent(
     env.db,
     { caller: callerScope(env.principal, input.cartId), mutation: 'removeCartLine', key: input.idempotencyKey, input: { ...input } },
-    (tx) => allOrNothing(tx, (sp) => change(sp, env, input, 0) as Promise<Exclude<Changed, InsufficientStock>>),
+    (tx) => allOrNothing(tx, (sp) => change(sp, env, input, 0, null) as Promise<Exclude<Changed, InsufficientStock>>),
   );
 }
 
@@ -57,16 +72,16 @@ export async function removeCartLine(env: CartEnv, input: RemoveCartLineInput): 
  * transaction, so a successful raise proves the lines read above are the ones the client saw.
  * Quantity 0 removes the line.
  */
-async function change(tx: CartDb, env: CartEnv, input: RemoveCartLineInput, quantity: number): Promise<Changed> {
+async function change(tx: CartDb, env: CartEnv, input: RemoveCartLineInput, quantity: number, stock: LineStock | null): Promise<Changed> {
   const [cart] = await cartsByIds(tx, [input.cartId]);
   if (!cart || !isVisibleTo(cart, env.principal)) return notFound('cart');
   if (cart.version !== input.expectedVersion) return versionConflict(cart.version);
   const line = await lineOfCart(tx, cart.id, input.lineId);
   if (!line) return notFound('line');
   if (quantity > 0) {
-    const available = (await withSiblingFaults(availabilityOf(env.subgraphs, env, [line.variantId]))).get(line.variantId) ?? null;
-    if (available === null) return notFound('variant');
-    if (quantity > available) return insufficientStock(line.variantId, available);
+    if (stock?.variantId !== line.variantId) throw new CartMoved();
+    if (stock.available === null) return notFound('variant');
+    if (quantity > stock.available) return insufficientStock(line.variantId, stock.available);
   }
   const raised = await bumpVersionIf(tx, cart.id, input.expectedVersion);
   if (raised === undefined) {

@@ -2,6 +2,7 @@ import { domainError, type DomainErrorResult } from '@ecom/platform/errors';
 import { withSiblingFaults } from '@ecom/platform/sibling-fault';
 import {
   bumpVersion,
+  cartsByIds,
   insertCart,
   insertLine,
   linesOfCart,
@@ -17,7 +18,7 @@ import type { CartEnv } from './cart-env.ts';
 import { checkId, MAX_LINE_QUANTITY, MAX_LINES_PER_CART, notFound, type Invalid, type NotFound } from './cart-rules.ts';
 import { readSnapshot, type CartSnapshot } from './cart-snapshot.ts';
 import { newCartId, newLineId } from './ids.ts';
-import { idempotent, type IdempotencyOutcome } from './idempotent.ts';
+import { CartMoved, idempotentAfterCalls, type IdempotencyOutcome } from './idempotent.ts';
 import { availabilityOf } from './stock-check.ts';
 
 export interface MergeCartInput {
@@ -41,23 +42,20 @@ export async function mergeCart(
   if (!userId) return domainError('UnauthenticatedError', 'Sign in to merge a cart into your own.');
   const bad = checkId(input.anonymousCartId, 'input.anonymousCartId');
   if (bad) return bad;
-  return idempotent(env.db, { caller: callerScope(env.principal), mutation: 'mergeCart', key: input.idempotencyKey, input: { ...input } }, (tx) =>
-    allOrNothing(tx, (sp) => merge(sp, env, userId, input.anonymousCartId)),
+  return idempotentAfterCalls(
+    env.db,
+    { caller: callerScope(env.principal), mutation: 'mergeCart', key: input.idempotencyKey, input: { ...input } },
+    () => askStock(env, input.anonymousCartId),
+    (tx, stock) => allOrNothing(tx, (sp) => merge(sp, env, userId, input.anonymousCartId, stock)),
   );
 }
 
-async function merge(tx: CartDb, env: CartEnv, userId: string, anonymousCartId: string): Promise<Merged> {
-  // Lock order: the anonymous cart, then the user's; nothing locks them the other way round.
-  const anonymous = await lockCart(tx, anonymousCartId);
-  if (!anonymous || anonymous.ownerUserId !== null) return notFound('cart');
-  if (anonymous.status === 'MERGED') {
-    return domainError('InvalidStateError', 'This cart was already merged into a signed-in cart. Load your cart instead.');
-  }
-  await insertCart(tx, { id: newCartId(), ownerUserId: userId });
-  const target = (await lockOpenCartOfUser(tx, userId))!;
-
-  const incoming = await linesOfCart(tx, anonymous.id);
-  const present = await linesOfCart(tx, target.id);
+/** Stock of the anonymous cart's variants as the cart is now (its version with it). */
+async function askStock(env: CartEnv, anonymousCartId: string): Promise<{ version: number; available: Map<string, number | null> } | null> {
+  const [anonymous] = await cartsByIds(env.db, [anonymousCartId]);
+  // Nothing to ask for a cart that cannot be merged: the transaction answers why.
+  if (!anonymous || anonymous.ownerUserId !== null || anonymous.status !== 'OPEN') return null;
+  const incoming = await linesOfCart(env.db, anonymous.id);
   const available =
     incoming.length > 0
       ? await withSiblingFaults(
@@ -68,6 +66,29 @@ async function merge(tx: CartDb, env: CartEnv, userId: string, anonymousCartId: 
           ),
         )
       : new Map<string, number | null>();
+  return { version: anonymous.version, available };
+}
+
+async function merge(
+  tx: CartDb,
+  env: CartEnv,
+  userId: string,
+  anonymousCartId: string,
+  asked: { version: number; available: Map<string, number | null> } | null,
+): Promise<Merged> {
+  // Lock order: the anonymous cart, then the user's; nothing locks them the other way round.
+  const anonymous = await lockCart(tx, anonymousCartId);
+  if (!anonymous || anonymous.ownerUserId !== null) return notFound('cart');
+  if (anonymous.status === 'MERGED') {
+    return domainError('InvalidStateError', 'This cart was already merged into a signed-in cart. Load your cart instead.');
+  }
+  if (!asked || asked.version !== anonymous.version) throw new CartMoved();
+  const { available } = asked;
+  await insertCart(tx, { id: newCartId(), ownerUserId: userId });
+  const target = (await lockOpenCartOfUser(tx, userId))!;
+
+  const incoming = await linesOfCart(tx, anonymous.id);
+  const present = await linesOfCart(tx, target.id);
   const byVariant = new Map(present.map((l) => [l.variantId, l]));
   let lineCount = present.length;
 

@@ -84,6 +84,7 @@ export type ErrorCode =
   | 'INSUFFICIENT_STOCK'
   | 'INVALID_INPUT'
   | 'INVALID_STATE'
+  | 'LIMIT_EXCEEDED'
   | 'NOT_FOUND'
   | 'PAYMENT_DECLINED'
   | 'PERMISSION_DENIED'
@@ -117,6 +118,16 @@ export type InsufficientStockError = DomainError & {
 export type InvalidStateError = DomainError & {
   __typename?: 'InvalidStateError';
   code: ErrorCode;
+  message: Scalars['String']['output'];
+  retryable: Scalars['Boolean']['output'];
+};
+
+/** A user already holds the most orders awaiting payment they may (MAX_PENDING_ORDERS): pay or cancel one first. */
+export type LimitExceededError = DomainError & {
+  __typename?: 'LimitExceededError';
+  code: ErrorCode;
+  /** How many orders in PENDING_PAYMENT a user may hold. */
+  limit: Scalars['Int']['output'];
   message: Scalars['String']['output'];
   retryable: Scalars['Boolean']['output'];
 };
@@ -244,7 +255,7 @@ export type PlaceOrderInput = {
   shippingAddress: AddressInput;
 };
 
-export type PlaceOrderResult = CartEmptyError | IdempotencyInProgressError | IdempotencyKeyReusedError | InsufficientStockError | NotFoundError | Order | PriceChangedError | UnauthenticatedError | ValidationError;
+export type PlaceOrderResult = CartEmptyError | IdempotencyInProgressError | IdempotencyKeyReusedError | InsufficientStockError | LimitExceededError | NotFoundError | Order | PriceChangedError | UnauthenticatedError | ValidationError;
 
 export type PriceChangedError = DomainError & {
   __typename?: 'PriceChangedError';
@@ -415,6 +426,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( IdempotencyInProgressError )
     | ( IdempotencyKeyReusedError )
     | ( InsufficientStockError )
+    | ( LimitExceededError )
     | ( NotFoundError )
     | ( OrderView )
     | ( PriceChangedError )
@@ -432,6 +444,7 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( IdempotencyKeyReusedError )
     | ( InsufficientStockError )
     | ( InvalidStateError )
+    | ( LimitExceededError )
     | ( NotFoundError )
     | ( PaymentDeclinedError )
     | ( PermissionDeniedError )
@@ -461,6 +474,7 @@ export type ResolversTypes = ResolversObject<{
   InsufficientStockError: ResolverTypeWrapper<InsufficientStockError>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   InvalidStateError: ResolverTypeWrapper<InvalidStateError>;
+  LimitExceededError: ResolverTypeWrapper<LimitExceededError>;
   Money: ResolverTypeWrapper<Money>;
   MoneyInput: MoneyInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -502,6 +516,7 @@ export type ResolversParentTypes = ResolversObject<{
   InsufficientStockError: InsufficientStockError;
   Int: Scalars['Int']['output'];
   InvalidStateError: InvalidStateError;
+  LimitExceededError: LimitExceededError;
   Money: Money;
   MoneyInput: MoneyInput;
   Mutation: Record<PropertyKey, never>;
@@ -560,7 +575,7 @@ export type CouponInvalidErrorResolvers<ContextType = OrderContext, ParentType e
 }>;
 
 export type DomainErrorResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['DomainError'] = ResolversParentTypes['DomainError']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'CartEmptyError' | 'CouponInvalidError' | 'IdempotencyInProgressError' | 'IdempotencyKeyReusedError' | 'InsufficientStockError' | 'InvalidStateError' | 'NotFoundError' | 'PaymentDeclinedError' | 'PermissionDeniedError' | 'PriceChangedError' | 'UnauthenticatedError' | 'ValidationError' | 'VersionConflictError', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'CartEmptyError' | 'CouponInvalidError' | 'IdempotencyInProgressError' | 'IdempotencyKeyReusedError' | 'InsufficientStockError' | 'InvalidStateError' | 'LimitExceededError' | 'NotFoundError' | 'PaymentDeclinedError' | 'PermissionDeniedError' | 'PriceChangedError' | 'UnauthenticatedError' | 'ValidationError' | 'VersionConflictError', ParentType, ContextType>;
 }>;
 
 export type IdempotencyInProgressErrorResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['IdempotencyInProgressError'] = ResolversParentTypes['IdempotencyInProgressError']> = ResolversObject<{
@@ -588,6 +603,14 @@ export type InsufficientStockErrorResolvers<ContextType = OrderContext, ParentTy
 
 export type InvalidStateErrorResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['InvalidStateError'] = ResolversParentTypes['InvalidStateError']> = ResolversObject<{
   code?: Resolver<ResolversTypes['ErrorCode'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  retryable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type LimitExceededErrorResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['LimitExceededError'] = ResolversParentTypes['LimitExceededError']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['ErrorCode'], ParentType, ContextType>;
+  limit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   retryable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -667,7 +690,7 @@ export type PermissionDeniedErrorResolvers<ContextType = OrderContext, ParentTyp
 }>;
 
 export type PlaceOrderResultResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['PlaceOrderResult'] = ResolversParentTypes['PlaceOrderResult']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'CartEmptyError' | 'IdempotencyInProgressError' | 'IdempotencyKeyReusedError' | 'InsufficientStockError' | 'NotFoundError' | 'Order' | 'PriceChangedError' | 'UnauthenticatedError' | 'ValidationError', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'CartEmptyError' | 'IdempotencyInProgressError' | 'IdempotencyKeyReusedError' | 'InsufficientStockError' | 'LimitExceededError' | 'NotFoundError' | 'Order' | 'PriceChangedError' | 'UnauthenticatedError' | 'ValidationError', ParentType, ContextType>;
 }>;
 
 export type PriceChangedErrorResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['PriceChangedError'] = ResolversParentTypes['PriceChangedError']> = ResolversObject<{
@@ -718,6 +741,7 @@ export type Resolvers<ContextType = OrderContext> = ResolversObject<{
   IdempotencyKeyReusedError?: IdempotencyKeyReusedErrorResolvers<ContextType>;
   InsufficientStockError?: InsufficientStockErrorResolvers<ContextType>;
   InvalidStateError?: InvalidStateErrorResolvers<ContextType>;
+  LimitExceededError?: LimitExceededErrorResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   NotFoundError?: NotFoundErrorResolvers<ContextType>;

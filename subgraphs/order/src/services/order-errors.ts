@@ -9,5 +9,7 @@ export type PriceChanged = DomainErrorResult<'PriceChangedError', { expectedTota
 export type PaymentDeclined = DomainErrorResult<'PaymentDeclinedError'>;
 export type InvalidState = DomainErrorResult<'InvalidStateError'>;
 export type Invalid = DomainErrorResult<'ValidationError', { field: string }>;
+export type KeyReused = DomainErrorResult<'IdempotencyKeyReusedError'>;
+export type LimitExceeded = DomainErrorResult<'LimitExceededError', { limit: number }>;
 
 export type { IdempotencyOutcome } from '@ecom/platform/idempotency';

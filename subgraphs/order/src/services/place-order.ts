@@ -1,7 +1,7 @@
 import { domainError, fault } from '@ecom/platform/errors';
 import { failpoint } from '@ecom/platform/fault-injection';
 import { sagaStep } from '@ecom/platform/tracing';
-import { claimPlan, deletePlan, planOf } from '../db/checkout-plans.ts';
+import { claimPlanWithinLimit, deletePlan, planOf } from '../db/checkout-plans.ts';
 import { appendEvent } from '../db/outbox.ts';
 import { insertOrder, orderById } from '../db/orders.ts';
 import type { CheckoutPlan } from '../db/json-columns.ts';
@@ -11,14 +11,21 @@ import type { OrderContext } from '../context.ts';
 import { checkoutQuote, completeCheckout, type CheckoutQuote } from './cart-calls.ts';
 import { variantSnapshots } from './catalog-calls.ts';
 import { completeLease, openSaga, viewOf, type SagaStep } from './saga-support.ts';
-import type { CartEmpty, IdempotencyOutcome, Invalid, NotFound, PriceChanged, Unauthenticated } from './order-errors.ts';
+import type { CartEmpty, IdempotencyOutcome, Invalid, KeyReused, LimitExceeded, NotFound, PriceChanged, Unauthenticated } from './order-errors.ts';
 import { addressSnapshot, validatePlaceOrder, type PlaceOrderInput } from './order-input.ts';
 import { orderView, type OrderView } from './order-view.ts';
 import type { Caller } from './sibling-calls.ts';
 import { reserveStock, type InsufficientStock } from './stock-calls.ts';
 
-type Placed = OrderView | NotFound | CartEmpty | PriceChanged | InsufficientStock;
+type Placed = OrderView | NotFound | CartEmpty | PriceChanged | InsufficientStock | LimitExceeded | KeyReused;
 export type PlaceOrderResult = Placed | Unauthenticated | Invalid | IdempotencyOutcome;
+
+/**
+ * The order id comes from the key's lease seed; should two callers' seeds ever meet, the second is
+ * refused rather than shown the first one's order.
+ */
+const someoneElses = (): KeyReused =>
+  domainError('IdempotencyKeyReusedError', 'This idempotency key cannot be used for this order. Place the order again with a new key.');
 
 const sameMoney = (a: Money, b: Money): boolean => a.amount === b.amount && a.currency === b.currency;
 
@@ -36,20 +43,28 @@ async function runPlaceOrder(ctx: OrderContext, { caller, userId, lease }: SagaS
   const { db } = ctx;
   const orderId = `ord_${lease.seed}`;
   const existing = await orderById(db, orderId);
-  if (existing) return viewOf(db, existing);
+  if (existing) return existing.userId === userId ? viewOf(db, existing) : someoneElses();
 
   let planRow = await planOf(db, orderId);
+  if (planRow && planRow.userId !== userId) return someoneElses();
   if (!planRow) {
     const decided = await sagaStep('placeOrder', 'quote', () => decidePlan(caller, userId, input));
     if ('__typename' in decided) return decided;
     const now = new Date();
-    planRow = await claimPlan(db, {
-      orderId,
-      userId,
-      plan: decided,
-      reservationExpiresAt: new Date(now.getTime() + ctx.settings.reservationTtlSeconds * 1000),
-      createdAt: now,
-    });
+    const limit = ctx.settings.maxPendingOrders;
+    const claimed = await claimPlanWithinLimit(
+      db,
+      { orderId, userId, plan: decided, reservationExpiresAt: new Date(now.getTime() + ctx.settings.reservationTtlSeconds * 1000), createdAt: now },
+      limit,
+    );
+    if (claimed === 'limit') {
+      return domainError(
+        'LimitExceededError',
+        `You already have ${limit} orders waiting for payment. Pay or cancel one of them before placing another.`,
+        { limit },
+      );
+    }
+    planRow = claimed;
   }
   const plan = planRow.plan;
 
@@ -101,7 +116,10 @@ async function runPlaceOrder(ctx: OrderContext, { caller, userId, lease }: SagaS
     }),
   );
   // Another execution of this key (one that outlived its lease) created it first: answer that one.
-  if (!created) return viewOf(db, (await orderById(db, orderId))!);
+  if (!created) {
+    const first = (await orderById(db, orderId))!;
+    return first.userId === userId ? viewOf(db, first) : someoneElses();
+  }
   failpoint(ctx.faults, 'after-commit');
 
   // Best effort here; the outbox relay repeats it until the cart confirms.

@@ -1,4 +1,4 @@
-import type { Logger } from '../logger.ts';
+import { loggableErrorText, type Logger } from '../logger.ts';
 import { assertReadable, type ConsumerDefinition } from './consumer-definition.ts';
 import type { EventEnvelope, EventHeaders } from './envelope.ts';
 import type { EventsConfig } from './events-config.ts';
@@ -34,4 +34,5 @@ export async function handleEvent(
   if (config.crashAfterEffect?.(def.name, event)) throw new SimulatedCrash(event);
 }
 
-export const errorMessage = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 500);
+/** What is logged and recorded of a failure: no query parameters, no cart ids (see loggableErrorText). */
+export const errorMessage = (err: unknown) => loggableErrorText(err instanceof Error ? err.message : String(err)).slice(0, 500);

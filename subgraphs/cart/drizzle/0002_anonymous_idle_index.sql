@@ -1,0 +1,1 @@
+CREATE INDEX "carts_anonymous_idle_idx" ON "cart"."carts" USING btree ("updated_at") WHERE "cart"."carts"."owner_user_id" is null;
