@@ -21,6 +21,7 @@ export const cartSubgraph: SubgraphDefinition<typeof schema, CartContext> = {
   seed: seedCart,
   resolvers: { Query, Mutation, Cart, CartLine, ShopGroup },
   createContext,
+  audit: { table: schema.auditLog },
   background: (deps) => [startIdempotencySweeper(deps.db, schema.idempotencyKeys, deps.logger), consumeEvents(deps, checkoutConsumer(deps.db))],
 };
 

@@ -85,6 +85,8 @@ export const platformEnvShape = {
   DATABASE_URL: optionalUrl,
   /** Connections each replica holds to DATABASE_URL; replicas x this must fit max_connections (README "Running at scale"). */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /** Days each mutating subgraph keeps its audit rows before the hourly sweep prunes them. */
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(400),
   REDIS_URL: optionalUrl,
   DATA_DIR: z.string().default('.data'),
   /** Interface the subgraph listens on; 0.0.0.0 in a container, loopback on a laptop. */

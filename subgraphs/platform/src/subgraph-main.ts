@@ -33,6 +33,7 @@ export async function runSubgraph<TSchema extends Record<string, unknown>, TCont
   const booted = await bootSubgraph(def, {
     databaseUrl: env.DATABASE_URL,
     databasePoolSize: env.DATABASE_POOL_SIZE,
+    auditRetentionDays: env.AUDIT_RETENTION_DAYS,
     dataDir: resolve(REPO_ROOT, env.DATA_DIR, def.name),
     redisUrl: env.REDIS_URL,
     gatewaySecret: gatewaySecretFrom(env),
