@@ -8,6 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { countPgliteConnection, countPostgresPool } from './db-pool-usage.ts';
 import { traceSqlStatements } from './sql-spans.ts';
 
 export type Db<TSchema extends Record<string, unknown> = Record<string, unknown>> = PgDatabase<PgQueryResultHKT, TSchema>;
@@ -73,13 +74,18 @@ export async function openDb<TSchema extends Record<string, unknown>>(options: D
 
   if (options.databaseUrl) {
     await migrateServer(options.databaseUrl, options.schemaName, options.migrationsFolder);
-    const client = postgres(options.databaseUrl, { max: options.poolSize ?? 10, onnotice: () => {} });
-    const db = drizzlePostgres(client, { schema: options.schema, logger });
+    const size = options.poolSize ?? 10;
+    const client = postgres(options.databaseUrl, { max: size, onnotice: () => {} });
+    const pool = countPostgresPool(client, size);
+    const db = drizzlePostgres(pool.client, { schema: options.schema, logger });
     return {
       db: db as unknown as Db<TSchema>,
       kind: 'postgres',
       statementCount: () => statements,
-      close: () => client.end({ timeout: 5 }),
+      close: async () => {
+        pool.release();
+        await client.end({ timeout: 5 });
+      },
     };
   }
 
@@ -90,13 +96,17 @@ export async function openDb<TSchema extends Record<string, unknown>>(options: D
   }
   const client = new PGlite(dataDir);
   await client.waitReady;
-  const db = drizzlePglite(client, { schema: options.schema, logger });
   await migratePglite(drizzlePglite(client), migrationConfig);
+  const connection = countPgliteConnection(client);
+  const db = drizzlePglite(connection.client, { schema: options.schema, logger });
   return {
     db: db as unknown as Db<TSchema>,
     kind: 'pglite',
     statementCount: () => statements,
-    close: () => client.close(),
+    close: async () => {
+      connection.release();
+      await client.close();
+    },
   };
 }
 
