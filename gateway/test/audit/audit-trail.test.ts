@@ -37,7 +37,11 @@ interface Sent {
 /** One registered mutation under a request id of our own, so its rows can be found. */
 async function send(op: keyof typeof OPS, input: Record<string, unknown>, token?: string, key: string = randomUUID()): Promise<Sent> {
   const requestId = `audit-${randomUUID()}`;
-  const res = await graph.request<Record<string, Result>>(OPS[op], { input: { idempotencyKey: key, ...input } }, { token, headers: { 'x-request-id': requestId } });
+  const res = await graph.request<Record<string, Result>>(
+    OPS[op],
+    { input: { idempotencyKey: key, ...input } },
+    { token, headers: { 'x-request-id': requestId } },
+  );
   expect(res.body.errors, JSON.stringify(res.body.errors)).toBeUndefined();
   return { requestId, result: Object.values(res.body.data!)[0]! };
 }
@@ -57,7 +61,17 @@ async function onlyRow(service: Service, requestId: string, action: string): Pro
 interface TrailPage {
   __typename: string;
   code?: string;
-  entries: { action: string; actor: string; targets: string[]; result: string; code: string | null; replay: boolean; service: string; at: string; requestId: string }[];
+  entries: {
+    action: string;
+    actor: string;
+    targets: string[];
+    result: string;
+    code: string | null;
+    replay: boolean;
+    service: string;
+    at: string;
+    requestId: string;
+  }[];
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
 }
 

@@ -42,7 +42,8 @@ export function auditFilterOf(input: AuditFilterInput): AuditFilter {
   return { actor: input.actor, target: input.target, from: instant(input.from, 'filter.from'), to: instant(input.to, 'filter.to') };
 }
 
-export const encodeAuditCursor = (entry: Pick<AuditEntryView, 'at' | 'id'>) => Buffer.from(JSON.stringify([entry.at, entry.id])).toString('base64url');
+export const encodeAuditCursor = (entry: Pick<AuditEntryView, 'at' | 'id'>) =>
+  Buffer.from(JSON.stringify([entry.at, entry.id])).toString('base64url');
 
 export function decodeAuditCursor(cursor: string | null | undefined): AuditCursor | null {
   if (!cursor) return null;

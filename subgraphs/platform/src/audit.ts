@@ -229,7 +229,13 @@ export interface AuditCursor {
 }
 
 /** Newest first, `limit` rows after the cursor, filtered by actor, target and time range. */
-export async function readAuditEntries(db: AnyDb, table: AuditTable, filter: AuditFilter, limit: number, after?: AuditCursor | null): Promise<AuditRow[]> {
+export async function readAuditEntries(
+  db: AnyDb,
+  table: AuditTable,
+  filter: AuditFilter,
+  limit: number,
+  after?: AuditCursor | null,
+): Promise<AuditRow[]> {
   const conditions: SQL[] = [];
   if (filter.actor) conditions.push(eq(table.actor, filter.actor));
   if (filter.target) conditions.push(arrayContains(table.targets, [normalizeTarget(filter.target)]));
@@ -248,7 +254,13 @@ export async function readAuditEntries(db: AnyDb, table: AuditTable, filter: Aud
 export const AUDIT_SWEEP_BATCH_ROWS = 1_000;
 
 /** Deletes rows older than the retention, in bounded batches; answers how many went. */
-export async function sweepAuditLog(db: AnyDb, table: AuditTable, retentionDays: number, now = new Date(), batchRows = AUDIT_SWEEP_BATCH_ROWS): Promise<number> {
+export async function sweepAuditLog(
+  db: AnyDb,
+  table: AuditTable,
+  retentionDays: number,
+  now = new Date(),
+  batchRows = AUDIT_SWEEP_BATCH_ROWS,
+): Promise<number> {
   const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
   let total = 0;
   for (;;) {
@@ -262,7 +274,13 @@ export async function sweepAuditLog(db: AnyDb, table: AuditTable, retentionDays:
   }
 }
 
-export function startAuditSweeper(db: AnyDb, table: AuditTable, retentionDays: number, logger: Logger, intervalMs = 60 * 60_000): { stop(): Promise<void> } {
+export function startAuditSweeper(
+  db: AnyDb,
+  table: AuditTable,
+  retentionDays: number,
+  logger: Logger,
+  intervalMs = 60 * 60_000,
+): { stop(): Promise<void> } {
   return every(intervalMs, 'audit retention sweep', logger, async () => {
     const swept = await sweepAuditLog(db, table, retentionDays);
     if (swept > 0) logger.info({ swept }, 'audit sweep deleted rows past retention');

@@ -274,7 +274,10 @@ export async function runWithLease<T extends Stored>(
   } catch (err) {
     // A fault after the result was stored (its audit row with it) is still that one attempt.
     if (auditPendingInTransaction()) {
-      const [row] = await db.select().from(table).where(and(where, eq(table.claimToken, token), eq(table.status, 'done')));
+      const [row] = await db
+        .select()
+        .from(table)
+        .where(and(where, eq(table.claimToken, token), eq(table.status, 'done')));
       if (row) auditCommitted();
     }
     // A fault: free the key at once so the client's retry runs instead of waiting out the lease.

@@ -83,13 +83,11 @@ function auditMutations(resolvers: Record<string, object>, sdl: string, db: Db<R
   const mutation = resolvers.Mutation as Record<string, Resolver> | undefined;
   if (!mutation) return resolvers;
   const internal = internalMutations(sdl);
-  const wrapped = Object.fromEntries(
-    Object.entries(mutation).map(([action, resolve]) => [
-      action,
-      ((parent, args, ctx, info) =>
-        audited({ db, table, ctx, action, input: args.input ?? args, internal: internal.has(action) }, async () => resolve(parent, args, ctx, info))) as Resolver,
-    ]),
-  );
+  const wrap =
+    (action: string, resolve: Resolver): Resolver =>
+    (parent, args, ctx, info) =>
+      audited({ db, table, ctx, action, input: args.input ?? args, internal: internal.has(action) }, async () => resolve(parent, args, ctx, info));
+  const wrapped = Object.fromEntries(Object.entries(mutation).map(([action, resolve]) => [action, wrap(action, resolve)]));
   return { ...resolvers, Mutation: wrapped };
 }
 
@@ -148,7 +146,7 @@ export async function bootSubgraph<TSchema extends Record<string, unknown>, TCon
           name: def.name,
           sdl: def.sdl,
           resolvers: (def.audit
-            ? auditMutations(def.resolvers, def.sdl, dbHandle.db as Db<Record<string, unknown>>, def.audit.table)
+            ? auditMutations(def.resolvers, def.sdl, dbHandle.db, def.audit.table)
             : def.resolvers) as GraphQLResolverMap<TContext>,
           logger,
           gatewaySecret: config.gatewaySecret,
@@ -165,7 +163,7 @@ export async function bootSubgraph<TSchema extends Record<string, unknown>, TCon
       background = def.background?.(deps) ?? [];
       if (def.audit) {
         const retention = config.auditRetentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS;
-        background.push(startAuditSweeper(dbHandle.db as Db<Record<string, unknown>>, def.audit.table, retention, logger));
+        background.push(startAuditSweeper(dbHandle.db, def.audit.table, retention, logger));
       }
       logger.info({ url: running.url }, `${def.name} subgraph listening`);
       return running;

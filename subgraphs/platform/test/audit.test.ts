@@ -67,7 +67,14 @@ const ctx = (userId: string | null, roles: string[] = []): RequestContext => ({
   deadline: Date.now() + 10_000,
   logger: createLogger('audit-test', 'silent'),
 });
-const mutation = (input: Record<string, unknown>, c = ctx('u1')): AuditedMutation => ({ db, table, ctx: c, action: 'addThing', input, internal: false });
+const mutation = (input: Record<string, unknown>, c = ctx('u1')): AuditedMutation => ({
+  db,
+  table,
+  ctx: c,
+  action: 'addThing',
+  input,
+  internal: false,
+});
 const addThing = (key: string, note = 'x') =>
   runInTransaction(db, keys, { caller: 'user:u1', mutation: 'addThing', key, input: { note } }, async (tx) => {
     await tx.execute(sql`insert into aud.effects (note) values (${note})`);
@@ -160,7 +167,10 @@ describe('audited mutations', () => {
   });
 
   it('never stores an anonymous cart id or the key that would replay it', async () => {
-    await audited(mutation({ cartId: 'cart_secret', idempotencyKey: 'secret-key' }, ctx(null)), async () => ({ __typename: 'Cart', id: 'cart_secret' }));
+    await audited(mutation({ cartId: 'cart_secret', idempotencyKey: 'secret-key' }, ctx(null)), async () => ({
+      __typename: 'Cart',
+      id: 'cart_secret',
+    }));
     const [row] = await rows();
     expect(JSON.stringify(row)).not.toContain('cart_secret');
     expect(JSON.stringify(row)).not.toContain('secret-key');
@@ -188,7 +198,8 @@ describe('reading and pruning the trail', () => {
 
   it('filters by actor, target and time range, newest first, page by page', async () => {
     const base = Date.parse('2026-03-01T00:00:00Z');
-    for (let i = 0; i < 7; i++) await writeAuditEntry(db, table, entry(i % 2 ? 'user:a' : 'user:b', new Date(base + (i % 4) * 60_000), [`Order:o${i}`]));
+    for (let i = 0; i < 7; i++)
+      await writeAuditEntry(db, table, entry(i % 2 ? 'user:a' : 'user:b', new Date(base + (i % 4) * 60_000), [`Order:o${i}`]));
     const a = await readAuditEntries(db, table, { actor: 'user:a' }, 10);
     // o1 and o5 share a time: their order is the id's, but both come after the newer o3.
     expect(a.map((r) => r.targets[0])).toEqual(['Order:o3', expect.stringMatching(/^Order:o[15]$/), expect.stringMatching(/^Order:o[15]$/)]);
