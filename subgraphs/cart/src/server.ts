@@ -23,6 +23,7 @@ export const cartSubgraph: SubgraphDefinition<typeof schema, CartContext> = {
   seed: seedCart,
   resolvers: { Query, Mutation, Cart, CartLine, ShopGroup },
   createContext,
+  audit: { table: schema.auditLog },
   background: (deps) => [
     startIdempotencySweeper(deps.db, schema.idempotencyKeys, deps.logger),
     startAbandonedCartSweeper(deps.db, cartSettings(deps.config.settings), deps.logger),

@@ -1,3 +1,3 @@
 import { subgraphSdl } from '@ecom/platform/sdl';
 
-export const sdl = subgraphSdl(new URL('./schema.graphql', import.meta.url), ['errors', 'money']);
+export const sdl = subgraphSdl(new URL('./schema.graphql', import.meta.url), ['errors', 'money', 'audit']);

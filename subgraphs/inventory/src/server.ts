@@ -23,6 +23,7 @@ export const inventorySubgraph: SubgraphDefinition<typeof schema, InventoryConte
   seed: seedInventory,
   resolvers: { Query, Mutation, Product, Variant },
   createContext,
+  audit: { table: schema.auditLog },
   background: (deps) => {
     const settings = inventorySettings(deps.config.settings);
     return [

@@ -22,6 +22,7 @@ export const orderSubgraph: SubgraphDefinition<typeof schema, OrderContext> = {
   seed: seedOrder,
   resolvers: { Query, Mutation, Order },
   createContext,
+  audit: { table: schema.auditLog },
   background: (deps) => {
     const settings = orderSettings(deps.config.settings);
     return [

@@ -8,6 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { countPgliteConnection, countPostgresPool } from './db-pool-usage.ts';
 import { traceSqlStatements } from './sql-spans.ts';
 
 export type Db<TSchema extends Record<string, unknown> = Record<string, unknown>> = PgDatabase<PgQueryResultHKT, TSchema>;
@@ -80,17 +81,22 @@ export async function openDb<TSchema extends Record<string, unknown>>(options: D
 
   if (options.databaseUrl) {
     await migrateServer(options.databaseUrl, options.schemaName, options.migrationsFolder);
+    const size = options.poolSize ?? 10;
     const client = postgres(options.databaseUrl, {
-      max: options.poolSize ?? 10,
+      max: size,
       onnotice: () => {},
       connection: { idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS },
     });
-    const db = drizzlePostgres(client, { schema: options.schema, logger });
+    const pool = countPostgresPool(client, size);
+    const db = drizzlePostgres(pool.client, { schema: options.schema, logger });
     return {
       db: db as unknown as Db<TSchema>,
       kind: 'postgres',
       statementCount: () => statements,
-      close: () => client.end({ timeout: 5 }),
+      close: async () => {
+        pool.release();
+        await client.end({ timeout: 5 });
+      },
     };
   }
 
@@ -101,13 +107,17 @@ export async function openDb<TSchema extends Record<string, unknown>>(options: D
   }
   const client = new PGlite(dataDir);
   await client.waitReady;
-  const db = drizzlePglite(client, { schema: options.schema, logger });
   await migratePglite(drizzlePglite(client), migrationConfig);
+  const connection = countPgliteConnection(client);
+  const db = drizzlePglite(connection.client, { schema: options.schema, logger });
   return {
     db: db as unknown as Db<TSchema>,
     kind: 'pglite',
     statementCount: () => statements,
-    close: () => client.close(),
+    close: async () => {
+      connection.release();
+      await client.close();
+    },
   };
 }
 

@@ -162,6 +162,8 @@ export const platformEnvShape = {
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   /** A session idle inside a transaction this long is ended by the server, freeing its locks; 0: never. */
   DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).default(15_000),
+  /** Days each mutating subgraph keeps its audit rows before the hourly sweep prunes them. */
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(400),
   REDIS_URL: optionalUrl,
   DATA_DIR: z.string().default('.data'),
   /** Interface the subgraph listens on; 0.0.0.0 in a container, loopback on a laptop. */

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { and, eq, lt, sql } from 'drizzle-orm';
 import { jsonb, primaryKey, text, timestamp, type PgSchema } from 'drizzle-orm/pg-core';
+import { auditCommitted, auditInTransaction, auditPendingInTransaction, auditReplay } from './audit.ts';
 import type { Db } from './db.ts';
 import { domainError, type DomainErrorResult } from './errors.ts';
 import type { Logger } from './logger.ts';
@@ -91,6 +92,7 @@ const scopeOf = (r: IdempotentRequest) => `${r.caller}|${r.mutation}`;
 /** A stored answer given again (counted: `graph_idempotency_outcomes_total{outcome="replay"}`). */
 const replayed = <T>(response: T): T => {
   idempotencyOutcomes.inc({ outcome: 'replay' });
+  auditReplay();
   spanEvent('idempotency.replay');
   return response;
 };
@@ -151,7 +153,7 @@ export async function runInTransaction<T extends Stored>(
   if (existing?.status === 'done') return replay<T>(existing, fingerprint);
 
   try {
-    return await db.transaction(async (tx) => {
+    const committed = await db.transaction(async (tx) => {
       await tx.execute(sql.raw(`set local lock_timeout = '${IN_PROGRESS_WAIT_MS}ms'`));
       const claimed = await tx
         .insert(table)
@@ -176,12 +178,15 @@ export async function runInTransaction<T extends Stored>(
       }
       const result = await execute(tx);
       if (result.__typename === 'ValidationError') throw new Rollback(result);
+      await auditInTransaction(tx, result);
       await tx
         .update(table)
         .set({ status: 'done', response: result, leaseUntil: null })
         .where(and(eq(table.scope, scope), eq(table.key, request.key)));
       return result;
     });
+    auditCommitted();
+    return committed;
   } catch (err) {
     if (err instanceof Rollback) return err.value as T | IdempotencyOutcome;
     if (isLockTimeout(err)) return inProgress();
@@ -278,7 +283,9 @@ export async function runWithLease<T extends Stored>(
         .set({ status: 'done', response: result, leaseUntil: null })
         .where(and(where, eq(table.claimToken, token), eq(table.status, 'in_progress')))
         .returning({ key: table.key });
-      return done.length > 0;
+      if (done.length === 0) return false;
+      await auditInTransaction(tx, result);
+      return true;
     },
   };
 
@@ -286,6 +293,14 @@ export async function runWithLease<T extends Stored>(
   try {
     result = await execute(lease);
   } catch (err) {
+    // A fault after the result was stored (its audit row with it) is still that one attempt.
+    if (auditPendingInTransaction()) {
+      const [row] = await db
+        .select()
+        .from(table)
+        .where(and(where, eq(table.claimToken, token), eq(table.status, 'done')));
+      if (row) auditCommitted();
+    }
     // A fault: free the key at once so the client's retry runs instead of waiting out the lease.
     await db
       .update(table)
@@ -299,12 +314,22 @@ export async function runWithLease<T extends Stored>(
     return result;
   }
   const [row] = await db.select().from(table).where(where);
-  if (row?.status === 'done') return row.response as T;
+  if (row?.status === 'done') {
+    // Stored by our own final transaction (which wrote the audit row), or by an execution that took the lease over.
+    if (auditPendingInTransaction() && row.claimToken === token) auditCommitted();
+    else auditReplay();
+    return row.response as T;
+  }
   // A business error the saga returned before any write of its own: store it like a success.
   const stored = await db.transaction((tx) => lease.complete(tx, result));
-  if (stored) return result;
+  if (stored) {
+    auditCommitted();
+    return result;
+  }
   const [after] = await db.select().from(table).where(where);
-  return after?.status === 'done' ? (after.response as T) : inProgress();
+  if (after?.status !== 'done') return inProgress();
+  auditReplay();
+  return after.response as T;
 }
 
 /** Rows one sweep statement deletes at most, so a backlog never becomes one long lock-holding statement. */

@@ -84,7 +84,7 @@ export const loaderBatchSize = new Histogram({
 
 export const dbPoolConnections = new Gauge({
   name: 'graph_db_pool_connections',
-  help: 'Database connections by state (in_use, idle, waiting) as the driver reports them.',
+  help: 'Database connections of this process by state: in_use, idle, and waiting (work queued for a connection); PGlite counts as one connection.',
   labelNames: ['state'] as const,
   registers: [registry],
 });

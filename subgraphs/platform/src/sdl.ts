@@ -4,6 +4,7 @@ import { parse, type DocumentNode } from 'graphql';
 const fragments = {
   errors: new URL('./errors.graphql', import.meta.url),
   money: new URL('./money.graphql', import.meta.url),
+  audit: new URL('./audit.graphql', import.meta.url),
 } as const;
 export type SdlFragment = keyof typeof fragments;
 

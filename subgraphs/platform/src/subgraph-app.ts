@@ -1,6 +1,7 @@
 // eslint-disable-next-line no-restricted-imports -- @apollo/subgraph's entry point exports no resolver-map type; the one derivable from buildSubgraphSchema's parameters is fixed to an `any` context.
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { ApolloServerPlugin } from '@apollo/server';
+import { audited, startAuditSweeper, DEFAULT_AUDIT_RETENTION_DAYS, type AuditTable } from './audit.ts';
 import { createCache, type Cache } from './cache.ts';
 import { DEFAULT_FIELD_BUDGETS, type DeadlineOptions, type FieldBudgets } from './deadline.ts';
 import { noFaults, type FaultInjection } from './fault-injection.ts';
@@ -8,6 +9,7 @@ import { openDb, pingDb, type Db, type DbHandle } from './db.ts';
 import type { RequestCredentials, SubgraphName } from './env.ts';
 import type { EventsConfig } from './events/events-config.ts';
 import type { Logger } from './logger.ts';
+import { parse, type FieldDefinitionNode } from 'graphql';
 import type { RequestContext, VerifiedRequestContext } from './request-context.ts';
 import { createSubgraphClient, type SubgraphClient } from './subgraph-client.ts';
 import { startSubgraph, type RunningSubgraph } from './subgraph-server.ts';
@@ -34,6 +36,8 @@ export interface SubgraphConfig {
   faults?: FaultInjection;
   /** How domain events travel (RabbitMQ or the local spool); unset: no relay publishing, no consumers. */
   events?: EventsConfig;
+  /** Days audit rows are kept (`AUDIT_RETENTION_DAYS`); default 400. */
+  auditRetentionDays?: number;
 }
 
 export interface SubgraphDeps<TSchema extends Record<string, unknown>> {
@@ -61,6 +65,35 @@ export interface SubgraphDefinition<TSchema extends Record<string, unknown>, TCo
   plugins?: (deps: SubgraphDeps<TSchema>) => ApolloServerPlugin<TContext>[];
   /** Background work (sweepers, relays) started with the server and stopped with it. */
   background?: (deps: SubgraphDeps<TSchema>) => { stop(): Promise<void> | void }[];
+  /** The subgraph's audit table: every Mutation field is then recorded there (see audit.ts). */
+  audit?: { table: AuditTable };
+}
+
+type Resolver = (parent: unknown, args: { input?: Record<string, unknown> } & Record<string, unknown>, ctx: RequestContext, info: unknown) => unknown;
+
+/** Mutation fields the gateway never routes (`@inaccessible`): saga steps one subgraph asks of another. */
+function internalMutations(sdl: string): Set<string> {
+  const internal = new Set<string>();
+  for (const def of parse(sdl).definitions) {
+    if ((def.kind !== 'ObjectTypeDefinition' && def.kind !== 'ObjectTypeExtension') || def.name.value !== 'Mutation') continue;
+    for (const field of def.fields ?? ([] as readonly FieldDefinitionNode[])) {
+      if (field.directives?.some((d) => d.name.value === 'inaccessible')) internal.add(field.name.value);
+    }
+  }
+  return internal;
+}
+
+/** The one place every mutation of a subgraph passes: each resolver call becomes one audited attempt. */
+function auditMutations(resolvers: Record<string, object>, sdl: string, db: Db<Record<string, unknown>>, table: AuditTable): Record<string, object> {
+  const mutation = resolvers.Mutation as Record<string, Resolver> | undefined;
+  if (!mutation) return resolvers;
+  const internal = internalMutations(sdl);
+  const wrap =
+    (action: string, resolve: Resolver): Resolver =>
+    (parent, args, ctx, info) =>
+      audited({ db, table, ctx, action, input: args.input ?? args, internal: internal.has(action) }, async () => resolve(parent, args, ctx, info));
+  const wrapped = Object.fromEntries(Object.entries(mutation).map(([action, resolve]) => [action, wrap(action, resolve)]));
+  return { ...resolvers, Mutation: wrapped };
 }
 
 export interface BootedSubgraph<TSchema extends Record<string, unknown>> {
@@ -119,7 +152,9 @@ export async function bootSubgraph<TSchema extends Record<string, unknown>, TCon
         {
           name: def.name,
           sdl: def.sdl,
-          resolvers: def.resolvers as GraphQLResolverMap<TContext>,
+          resolvers: (def.audit
+            ? auditMutations(def.resolvers, def.sdl, dbHandle.db, def.audit.table)
+            : def.resolvers) as GraphQLResolverMap<TContext>,
           logger,
           trustedCallers: config.credentials.trusted,
           faults,
@@ -133,6 +168,10 @@ export async function bootSubgraph<TSchema extends Record<string, unknown>, TCon
         { port, host },
       );
       background = def.background?.(deps) ?? [];
+      if (def.audit) {
+        const retention = config.auditRetentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS;
+        background.push(startAuditSweeper(dbHandle.db, def.audit.table, retention, logger));
+      }
       logger.info({ url: running.url }, `${def.name} subgraph listening`);
       return running;
     },

@@ -34,6 +34,7 @@ export async function runSubgraph<TSchema extends Record<string, unknown>, TCont
     databaseUrl: env.DATABASE_URL,
     databasePoolSize: env.DATABASE_POOL_SIZE,
     databaseIdleInTransactionTimeoutMs: env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    auditRetentionDays: env.AUDIT_RETENTION_DAYS,
     dataDir: resolve(REPO_ROOT, env.DATA_DIR, def.name),
     redisUrl: env.REDIS_URL,
     credentials: credentialsFrom(env, def.name),

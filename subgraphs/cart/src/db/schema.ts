@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, pgSchema, text, timestamp, unique, uniqueIndex } from 'drizzle-orm/pg-core';
 import { inboxTable } from '@ecom/platform/events/inbox';
+import { auditLogTable } from '@ecom/platform/audit';
 import { idempotencyKeysTable } from '@ecom/platform/idempotency';
 
 export const cart = pgSchema('cart');
@@ -72,3 +73,6 @@ export const inbox = inboxTable(cart);
 
 export type CartRow = typeof carts.$inferSelect;
 export type CartLineRow = typeof cartLines.$inferSelect;
+
+/** Every mutation attempt on this subgraph (platform/src/audit.ts). */
+export const auditLog = auditLogTable(cart);

@@ -52,6 +52,44 @@ export type ApplyCouponInput = {
 
 export type ApplyCouponResult = Cart | CouponInvalidError | IdempotencyInProgressError | IdempotencyKeyReusedError | NotFoundError | ValidationError;
 
+/** One mutation attempt as a subgraph recorded it (README, Audit trail). */
+export type AuditEntry = {
+  __typename?: 'AuditEntry';
+  /** The mutation, e.g. addToCart. */
+  action: Scalars['String']['output'];
+  /** user:<id>, cart:#<hash> (an anonymous cart; its id is never stored), anonymous, or system */
+  actor: Scalars['String']['output'];
+  actorRoles: Array<Scalars['String']['output']>;
+  /** ISO 8601 */
+  at: Scalars['String']['output'];
+  /** The error code; null on success. */
+  code?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  /** Hashed (#...) when the caller was anonymous. */
+  idempotencyKey?: Maybe<Scalars['String']['output']>;
+  /** The answer was a stored result given again for a repeated idempotency key. */
+  replay: Scalars['Boolean']['output'];
+  requestId: Scalars['String']['output'];
+  /** The result's type (Cart, ValidationError, ...) or Fault. */
+  result: Scalars['String']['output'];
+  /** The subgraph that recorded it: cart, inventory or order. */
+  service: Scalars['String']['output'];
+  /** Type:id of what it named or produced, e.g. Order:ord_1; carts as Cart:#<hash>. */
+  targets: Array<Scalars['String']['output']>;
+  traceId?: Maybe<Scalars['String']['output']>;
+};
+
+export type AuditTrailFilter = {
+  /** user:<id>, cart:#<hash>, anonymous or system */
+  actor?: InputMaybe<Scalars['String']['input']>;
+  /** ISO 8601, inclusive */
+  from?: InputMaybe<Scalars['String']['input']>;
+  /** Type:id, e.g. Order:ord_1, Variant:v1, or Cart:<cart id> (hashed before matching) */
+  target?: InputMaybe<Scalars['String']['input']>;
+  /** ISO 8601, inclusive */
+  to?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type Cart = {
   __typename?: 'Cart';
   appliedPromotions?: Maybe<Array<AppliedPromotion>>;
@@ -285,6 +323,8 @@ export type Query = {
    * asked for by anyone but that user. An anonymous cart is readable by whoever holds its id.
    */
   cart?: Maybe<Cart>;
+  /** Internal (order subgraph, for an admin): this subgraph's slice of the audit trail, newest first. */
+  cartAuditEntries: Array<AuditEntry>;
   /** Internal (order subgraph): the cart priced exactly as `Cart.cost` shows it; null for an unknown or merged cart. */
   checkoutQuote?: Maybe<CheckoutQuote>;
   /** The signed-in user's open cart, if any. A user has at most one open cart. */
@@ -294,6 +334,13 @@ export type Query = {
 
 export type QueryCartArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryCartAuditEntriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter: AuditTrailFilter;
+  first: Scalars['Int']['input'];
 };
 
 
@@ -528,9 +575,11 @@ export type ResolversTypes = ResolversObject<{
   AppliedPromotion: ResolverTypeWrapper<AppliedPromotion>;
   ApplyCouponInput: ApplyCouponInput;
   ApplyCouponResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ApplyCouponResult']>;
+  AuditEntry: ResolverTypeWrapper<AuditEntry>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  AuditTrailFilter: AuditTrailFilter;
   Cart: ResolverTypeWrapper<CartParent>;
   CartEmptyError: ResolverTypeWrapper<CartEmptyError>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CartLine: ResolverTypeWrapper<CartSnapshotLine>;
   CheckoutCompletion: ResolverTypeWrapper<CheckoutCompletion>;
   CheckoutLine: ResolverTypeWrapper<CheckoutLine>;
@@ -576,9 +625,11 @@ export type ResolversParentTypes = ResolversObject<{
   AppliedPromotion: AppliedPromotion;
   ApplyCouponInput: ApplyCouponInput;
   ApplyCouponResult: ResolversUnionTypes<ResolversParentTypes>['ApplyCouponResult'];
+  AuditEntry: AuditEntry;
+  Boolean: Scalars['Boolean']['output'];
+  AuditTrailFilter: AuditTrailFilter;
   Cart: CartParent;
   CartEmptyError: CartEmptyError;
-  Boolean: Scalars['Boolean']['output'];
   CartLine: CartSnapshotLine;
   CheckoutCompletion: CheckoutCompletion;
   CheckoutLine: CheckoutLine;
@@ -625,6 +676,22 @@ export type AppliedPromotionResolvers<ContextType = CartContext, ParentType exte
 
 export type ApplyCouponResultResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['ApplyCouponResult'] = ResolversParentTypes['ApplyCouponResult']> = ResolversObject<{
   __resolveType: TypeResolveFn<'Cart' | 'CouponInvalidError' | 'IdempotencyInProgressError' | 'IdempotencyKeyReusedError' | 'NotFoundError' | 'ValidationError', ParentType, ContextType>;
+}>;
+
+export type AuditEntryResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = ResolversObject<{
+  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  actorRoles?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  code?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  idempotencyKey?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  replay?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  requestId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  result?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  service?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  targets?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  traceId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type CartResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Cart'] = ResolversParentTypes['Cart'], FederationReferenceType extends FederationReferenceTypes['Cart'] = FederationReferenceTypes['Cart']> = ResolversObject<{
@@ -774,6 +841,7 @@ export type PriceChangedErrorResolvers<ContextType = CartContext, ParentType ext
 
 export type QueryResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   cart?: Resolver<Maybe<ResolversTypes['Cart']>, ParentType, ContextType, RequireFields<QueryCartArgs, 'id'>>;
+  cartAuditEntries?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType, RequireFields<QueryCartAuditEntriesArgs, 'filter' | 'first'>>;
   checkoutQuote?: Resolver<Maybe<ResolversTypes['CheckoutQuote']>, ParentType, ContextType, RequireFields<QueryCheckoutQuoteArgs, 'cartId'>>;
   myCart?: Resolver<Maybe<ResolversTypes['Cart']>, ParentType, ContextType>;
 }>;
@@ -828,6 +896,7 @@ export type Resolvers<ContextType = CartContext> = ResolversObject<{
   AddToCartResult?: AddToCartResultResolvers<ContextType>;
   AppliedPromotion?: AppliedPromotionResolvers<ContextType>;
   ApplyCouponResult?: ApplyCouponResultResolvers<ContextType>;
+  AuditEntry?: AuditEntryResolvers<ContextType>;
   Cart?: CartResolvers<ContextType>;
   CartEmptyError?: CartEmptyErrorResolvers<ContextType>;
   CartLine?: CartLineResolvers<ContextType>;

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigserial, check, index, integer, pgSchema, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { outboxTable } from '@ecom/platform/events/inbox';
+import { auditLogTable } from '@ecom/platform/audit';
 import { idempotencyKeysTable } from '@ecom/platform/idempotency';
 
 export const inventory = pgSchema('inventory');
@@ -90,6 +91,8 @@ export const stockMovements = inventory.table(
     reference: text('reference').notNull(),
     /** Why an adjustment was made, as the back office entered it. */
     reason: text('reason'),
+    /** Who made an adjustment (`user:<id>` of the admin); null for movements of the order saga and the seed. */
+    actor: text('actor'),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (t) => [
@@ -107,3 +110,6 @@ export type StockMovementRow = typeof stockMovements.$inferSelect;
 
 /** stock.low / stock.depleted, written in the transaction that moved the stock across the line. */
 export const outbox = outboxTable(inventory);
+
+/** Every mutation attempt on this subgraph (platform/src/audit.ts). */
+export const auditLog = auditLogTable(inventory);

@@ -55,6 +55,7 @@ export interface Movement {
   quantity: number;
   reference: string;
   reason?: string | null;
+  actor?: string | null;
 }
 
 /** Records movements already applied to the stock rows, with the stock events they raise. */

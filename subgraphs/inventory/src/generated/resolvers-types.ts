@@ -24,6 +24,44 @@ export type AdjustStockInput = {
 
 export type AdjustStockResult = IdempotencyInProgressError | IdempotencyKeyReusedError | NotFoundError | PermissionDeniedError | StockLevel | UnauthenticatedError | ValidationError;
 
+/** One mutation attempt as a subgraph recorded it (README, Audit trail). */
+export type AuditEntry = {
+  __typename?: 'AuditEntry';
+  /** The mutation, e.g. addToCart. */
+  action: Scalars['String']['output'];
+  /** user:<id>, cart:#<hash> (an anonymous cart; its id is never stored), anonymous, or system */
+  actor: Scalars['String']['output'];
+  actorRoles: Array<Scalars['String']['output']>;
+  /** ISO 8601 */
+  at: Scalars['String']['output'];
+  /** The error code; null on success. */
+  code?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  /** Hashed (#...) when the caller was anonymous. */
+  idempotencyKey?: Maybe<Scalars['String']['output']>;
+  /** The answer was a stored result given again for a repeated idempotency key. */
+  replay: Scalars['Boolean']['output'];
+  requestId: Scalars['String']['output'];
+  /** The result's type (Cart, ValidationError, ...) or Fault. */
+  result: Scalars['String']['output'];
+  /** The subgraph that recorded it: cart, inventory or order. */
+  service: Scalars['String']['output'];
+  /** Type:id of what it named or produced, e.g. Order:ord_1; carts as Cart:#<hash>. */
+  targets: Array<Scalars['String']['output']>;
+  traceId?: Maybe<Scalars['String']['output']>;
+};
+
+export type AuditTrailFilter = {
+  /** user:<id>, cart:#<hash>, anonymous or system */
+  actor?: InputMaybe<Scalars['String']['input']>;
+  /** ISO 8601, inclusive */
+  from?: InputMaybe<Scalars['String']['input']>;
+  /** Type:id, e.g. Order:ord_1, Variant:v1, or Cart:<cart id> (hashed before matching) */
+  target?: InputMaybe<Scalars['String']['input']>;
+  /** ISO 8601, inclusive */
+  to?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type Availability = {
   __typename?: 'Availability';
   /** Units available across the product's variants. */
@@ -192,7 +230,16 @@ export type Product = {
 
 export type Query = {
   __typename?: 'Query';
+  /** Internal (order subgraph, for an admin): this subgraph's slice of the audit trail, newest first. */
+  inventoryAuditEntries: Array<AuditEntry>;
   stockLevel?: Maybe<StockLevel>;
+};
+
+
+export type QueryInventoryAuditEntriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter: AuditTrailFilter;
+  first: Scalars['Int']['input'];
 };
 
 
@@ -404,9 +451,11 @@ export type ResolversTypes = ResolversObject<{
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AdjustStockResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['AdjustStockResult']>;
+  AuditEntry: ResolverTypeWrapper<AuditEntry>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  AuditTrailFilter: AuditTrailFilter;
   Availability: ResolverTypeWrapper<Availability>;
   CartEmptyError: ResolverTypeWrapper<CartEmptyError>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CouponInvalidError: ResolverTypeWrapper<CouponInvalidError>;
   DomainError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['DomainError']>;
   ErrorCode: ErrorCode;
@@ -442,9 +491,11 @@ export type ResolversParentTypes = ResolversObject<{
   String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
   AdjustStockResult: ResolversUnionTypes<ResolversParentTypes>['AdjustStockResult'];
+  AuditEntry: AuditEntry;
+  Boolean: Scalars['Boolean']['output'];
+  AuditTrailFilter: AuditTrailFilter;
   Availability: Availability;
   CartEmptyError: CartEmptyError;
-  Boolean: Scalars['Boolean']['output'];
   CouponInvalidError: CouponInvalidError;
   DomainError: ResolversInterfaceTypes<ResolversParentTypes>['DomainError'];
   IdempotencyInProgressError: IdempotencyInProgressError;
@@ -473,6 +524,22 @@ export type ResolversParentTypes = ResolversObject<{
 
 export type AdjustStockResultResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['AdjustStockResult'] = ResolversParentTypes['AdjustStockResult']> = ResolversObject<{
   __resolveType: TypeResolveFn<'IdempotencyInProgressError' | 'IdempotencyKeyReusedError' | 'NotFoundError' | 'PermissionDeniedError' | 'StockLevel' | 'UnauthenticatedError' | 'ValidationError', ParentType, ContextType>;
+}>;
+
+export type AuditEntryResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = ResolversObject<{
+  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  actorRoles?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  code?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  idempotencyKey?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  replay?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  requestId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  result?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  service?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  targets?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  traceId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type AvailabilityResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['Availability'] = ResolversParentTypes['Availability']> = ResolversObject<{
@@ -578,6 +645,7 @@ export type ProductResolvers<ContextType = InventoryContext, ParentType extends 
 }>;
 
 export type QueryResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  inventoryAuditEntries?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType, RequireFields<QueryInventoryAuditEntriesArgs, 'filter' | 'first'>>;
   stockLevel?: Resolver<Maybe<ResolversTypes['StockLevel']>, ParentType, ContextType, RequireFields<QueryStockLevelArgs, 'variantId'>>;
 }>;
 
@@ -631,6 +699,7 @@ export type VersionConflictErrorResolvers<ContextType = InventoryContext, Parent
 
 export type Resolvers<ContextType = InventoryContext> = ResolversObject<{
   AdjustStockResult?: AdjustStockResultResolvers<ContextType>;
+  AuditEntry?: AuditEntryResolvers<ContextType>;
   Availability?: AvailabilityResolvers<ContextType>;
   CartEmptyError?: CartEmptyErrorResolvers<ContextType>;
   CouponInvalidError?: CouponInvalidErrorResolvers<ContextType>;

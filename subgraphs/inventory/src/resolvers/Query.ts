@@ -1,3 +1,5 @@
+import { auditSlice } from '@ecom/platform/audit-trail';
+import { auditLog } from '../db/schema.ts';
 import type { QueryResolvers } from '../generated/resolvers-types.ts';
 import { toStockLevel } from '../services/stock-level.ts';
 
@@ -6,4 +8,5 @@ export const Query: QueryResolvers = {
     const row = await ctx.loaders.stock.load(args.variantId);
     return row && toStockLevel(row);
   },
+  inventoryAuditEntries: (_, args, ctx) => auditSlice(ctx.db, auditLog, 'inventory', ctx.principal, args),
 };

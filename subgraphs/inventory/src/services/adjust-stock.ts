@@ -74,7 +74,14 @@ export async function adjustStock(db: InventoryDb, principal: Principal, input: 
       return belowReserved(current.onHand, current.reserved, input.delta);
     }
     await recordMovements(tx, [
-      { variantId: row.variantId, kind: 'ADJUSTED', quantity: input.delta, reference: input.idempotencyKey, reason: input.reason ?? null },
+      {
+        variantId: row.variantId,
+        kind: 'ADJUSTED',
+        quantity: input.delta,
+        reference: input.idempotencyKey,
+        reason: input.reason ?? null,
+        actor: request.caller,
+      },
     ]);
     return toStockLevel(row);
   });

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigserial, check, index, integer, jsonb, pgSchema, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { auditLogTable } from '@ecom/platform/audit';
 import { idempotencyKeysTable } from '@ecom/platform/idempotency';
 import type { CheckoutPlan, OrderEventPayload, OrderEventType } from './json-columns.ts';
 
@@ -157,3 +158,6 @@ export type OrderLineRow = typeof orderLines.$inferSelect;
 export type PaymentRow = typeof payments.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
 export type CheckoutPlanRow = typeof checkoutPlans.$inferSelect;
+
+/** Every mutation attempt on this subgraph (platform/src/audit.ts). */
+export const auditLog = auditLogTable(order);

@@ -38,6 +38,52 @@ export type AddressInput = {
   postalCode: Scalars['String']['input'];
 };
 
+/** One mutation attempt as a subgraph recorded it (README, Audit trail). */
+export type AuditEntry = {
+  __typename?: 'AuditEntry';
+  /** The mutation, e.g. addToCart. */
+  action: Scalars['String']['output'];
+  /** user:<id>, cart:#<hash> (an anonymous cart; its id is never stored), anonymous, or system */
+  actor: Scalars['String']['output'];
+  actorRoles: Array<Scalars['String']['output']>;
+  /** ISO 8601 */
+  at: Scalars['String']['output'];
+  /** The error code; null on success. */
+  code?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  /** Hashed (#...) when the caller was anonymous. */
+  idempotencyKey?: Maybe<Scalars['String']['output']>;
+  /** The answer was a stored result given again for a repeated idempotency key. */
+  replay: Scalars['Boolean']['output'];
+  requestId: Scalars['String']['output'];
+  /** The result's type (Cart, ValidationError, ...) or Fault. */
+  result: Scalars['String']['output'];
+  /** The subgraph that recorded it: cart, inventory or order. */
+  service: Scalars['String']['output'];
+  /** Type:id of what it named or produced, e.g. Order:ord_1; carts as Cart:#<hash>. */
+  targets: Array<Scalars['String']['output']>;
+  traceId?: Maybe<Scalars['String']['output']>;
+};
+
+export type AuditTrailFilter = {
+  /** user:<id>, cart:#<hash>, anonymous or system */
+  actor?: InputMaybe<Scalars['String']['input']>;
+  /** ISO 8601, inclusive */
+  from?: InputMaybe<Scalars['String']['input']>;
+  /** Type:id, e.g. Order:ord_1, Variant:v1, or Cart:<cart id> (hashed before matching) */
+  target?: InputMaybe<Scalars['String']['input']>;
+  /** ISO 8601, inclusive */
+  to?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type AuditTrailPage = {
+  __typename?: 'AuditTrailPage';
+  entries: Array<AuditEntry>;
+  pageInfo: PageInfo;
+};
+
+export type AuditTrailResult = AuditTrailPage | PermissionDeniedError | UnauthenticatedError;
+
 export type CancelOrderInput = {
   idempotencyKey: Scalars['String']['input'];
   orderId: Scalars['ID']['input'];
@@ -268,10 +314,22 @@ export type PriceChangedError = DomainError & {
 
 export type Query = {
   __typename?: 'Query';
+  /**
+   * Back office only (role admin): every mutation attempt recorded by cart, inventory and order,
+   * newest first, filtered by actor, target and time range.
+   */
+  auditTrail: AuditTrailResult;
   /** The signed-in user's orders, newest first. Anonymous: UNAUTHENTICATED. */
   myOrders: OrderConnection;
   /** Null for an unknown id and for another user's order. */
   order?: Maybe<Order>;
+};
+
+
+export type QueryAuditTrailArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter: AuditTrailFilter;
+  first: Scalars['Int']['input'];
 };
 
 
@@ -402,6 +460,11 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping of union types */
 export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
+  AuditTrailResult:
+    | ( AuditTrailPage )
+    | ( PermissionDeniedError )
+    | ( UnauthenticatedError )
+  ;
   CancelOrderResult:
     | ( IdempotencyInProgressError )
     | ( IdempotencyKeyReusedError )
@@ -460,11 +523,15 @@ export type ResolversTypes = ResolversObject<{
   Address: ResolverTypeWrapper<Address>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   AddressInput: AddressInput;
-  CancelOrderInput: CancelOrderInput;
+  AuditEntry: ResolverTypeWrapper<AuditEntry>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  AuditTrailFilter: AuditTrailFilter;
+  AuditTrailPage: ResolverTypeWrapper<AuditTrailPage>;
+  AuditTrailResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['AuditTrailResult']>;
+  CancelOrderInput: CancelOrderInput;
   CancelOrderResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['CancelOrderResult']>;
   CartEmptyError: ResolverTypeWrapper<CartEmptyError>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CostBreakdown: ResolverTypeWrapper<CostBreakdown>;
   CouponInvalidError: ResolverTypeWrapper<CouponInvalidError>;
   DomainError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['DomainError']>;
@@ -503,11 +570,15 @@ export type ResolversParentTypes = ResolversObject<{
   Address: Address;
   String: Scalars['String']['output'];
   AddressInput: AddressInput;
-  CancelOrderInput: CancelOrderInput;
+  AuditEntry: AuditEntry;
   ID: Scalars['ID']['output'];
+  Boolean: Scalars['Boolean']['output'];
+  AuditTrailFilter: AuditTrailFilter;
+  AuditTrailPage: AuditTrailPage;
+  AuditTrailResult: ResolversUnionTypes<ResolversParentTypes>['AuditTrailResult'];
+  CancelOrderInput: CancelOrderInput;
   CancelOrderResult: ResolversUnionTypes<ResolversParentTypes>['CancelOrderResult'];
   CartEmptyError: CartEmptyError;
-  Boolean: Scalars['Boolean']['output'];
   CostBreakdown: CostBreakdown;
   CouponInvalidError: CouponInvalidError;
   DomainError: ResolversInterfaceTypes<ResolversParentTypes>['DomainError'];
@@ -547,6 +618,32 @@ export type AddressResolvers<ContextType = OrderContext, ParentType extends Reso
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   postalCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type AuditEntryResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = ResolversObject<{
+  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  actorRoles?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  code?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  idempotencyKey?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  replay?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  requestId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  result?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  service?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  targets?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  traceId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type AuditTrailPageResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['AuditTrailPage'] = ResolversParentTypes['AuditTrailPage']> = ResolversObject<{
+  entries?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type AuditTrailResultResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['AuditTrailResult'] = ResolversParentTypes['AuditTrailResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'AuditTrailPage' | 'PermissionDeniedError' | 'UnauthenticatedError', ParentType, ContextType>;
 }>;
 
 export type CancelOrderResultResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['CancelOrderResult'] = ResolversParentTypes['CancelOrderResult']> = ResolversObject<{
@@ -703,6 +800,7 @@ export type PriceChangedErrorResolvers<ContextType = OrderContext, ParentType ex
 }>;
 
 export type QueryResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  auditTrail?: Resolver<ResolversTypes['AuditTrailResult'], ParentType, ContextType, RequireFields<QueryAuditTrailArgs, 'filter' | 'first'>>;
   myOrders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<QueryMyOrdersArgs, 'first'>>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
 }>;
@@ -732,6 +830,9 @@ export type VersionConflictErrorResolvers<ContextType = OrderContext, ParentType
 
 export type Resolvers<ContextType = OrderContext> = ResolversObject<{
   Address?: AddressResolvers<ContextType>;
+  AuditEntry?: AuditEntryResolvers<ContextType>;
+  AuditTrailPage?: AuditTrailPageResolvers<ContextType>;
+  AuditTrailResult?: AuditTrailResultResolvers<ContextType>;
   CancelOrderResult?: CancelOrderResultResolvers<ContextType>;
   CartEmptyError?: CartEmptyErrorResolvers<ContextType>;
   CostBreakdown?: CostBreakdownResolvers<ContextType>;
