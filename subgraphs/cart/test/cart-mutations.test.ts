@@ -180,11 +180,11 @@ describe('changing lines', () => {
       await holding;
       const racing = Promise.all([change(3), change(4)]);
       const waiting = async () => {
-        const rows = await db.execute<{ n: number }>(
+        const rows: unknown = await db.execute(
           sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
         );
         // postgres.js answers the rows as an array (this branch runs on Postgres only).
-        return (rows as unknown as { n: number }[])[0]!.n;
+        return (rows as { n: number }[])[0]!.n;
       };
       await expect.poll(waiting, { timeout: 30_000 }).toBe(2);
       release();
