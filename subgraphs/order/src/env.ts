@@ -6,7 +6,11 @@ const settingsSchema = z.object({
   expirySweepIntervalMs: z.number().int().min(50).default(1_000),
   outboxRelayIntervalMs: z.number().int().min(50).default(1_000),
   outboxBatchSize: z.number().int().min(1).max(1_000).default(100),
-  idempotencySweepIntervalMs: z.number().int().min(50).default(10 * 60_000),
+  idempotencySweepIntervalMs: z
+    .number()
+    .int()
+    .min(50)
+    .default(10 * 60_000),
   /** A paid order's cancellation left unfinished this long is finished by the sweeper (longer than a saga's lease). */
   stalledCancellationGraceMs: z.number().int().min(0).default(60_000),
   /** Orders in PENDING_PAYMENT one user may hold (checkouts in flight count): one account cannot hold all the stock. */
