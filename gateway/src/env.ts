@@ -53,6 +53,8 @@ const shape = {
   /** Requests per principal (user, else client IP) per window; 0 turns rate limiting off. */
   RATE_LIMIT_POINTS: z.coerce.number().int().min(0).default(600),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().max(86_400).default(60),
+  /** placeOrder attempts per user per window, apart from (and below) RATE_LIMIT_POINTS. */
+  RATE_LIMIT_CHECKOUT_POINTS: z.coerce.number().int().min(1).default(20),
   /** Per app, all its users together: `web=20000,ios=10000` (apollographql-client-name). */
   RATE_LIMIT_CLIENTS: z
     .string()
@@ -180,7 +182,12 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): GatewayEnv {
         .filter(Boolean),
       rateLimit:
         env.RATE_LIMIT_POINTS > 0
-          ? { points: env.RATE_LIMIT_POINTS, windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS, clients: clientLimits(env.RATE_LIMIT_CLIENTS) }
+          ? {
+              points: env.RATE_LIMIT_POINTS,
+              windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,
+              clients: clientLimits(env.RATE_LIMIT_CLIENTS),
+              checkoutPoints: env.RATE_LIMIT_CHECKOUT_POINTS,
+            }
           : undefined,
       safelistManifestPath: safelist ? manifestPath : undefined,
       operationManifestPath: existsSync(manifestPath) ? manifestPath : undefined,

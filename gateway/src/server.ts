@@ -21,13 +21,14 @@ import { persistedQueryCache } from './plugins/apq-cache.ts';
 import { createCors } from './edge/cors.ts';
 import { authenticateStep, executeStep, rateLimitAppStep, rateLimitStep, readOperation, runEdgePipeline, type EdgeSteps } from './edge/pipeline.ts';
 import { DEFAULT_QUERY_LIMITS, queryLimits, type QueryLimits } from './plugins/query-limits.ts';
-import { createRateLimiter, type RateLimitSettings } from './edge/rate-limit.ts';
+import { createRateLimiter, type RateLimiter, type RateLimitSettings } from './edge/rate-limit.ts';
 import type { OperationRegistry, Safelist } from './edge/safelist.ts';
 import { hideSuggestions } from './plugins/suggestions.ts';
 import { refuse } from './edge/refusal.ts';
 import { createExplorer, type ExplorerOptions } from './edge/explorer.ts';
 import { createRequestLedger, type RequestLedger } from './edge/request-ledger.ts';
 import { recordRequestOutcome } from './plugins/request-outcome.ts';
+import { checkoutRateLimit } from './plugins/checkout-rate-limit.ts';
 import { withFetchMetrics } from './subgraph-fetch/fetch-metrics.ts';
 
 export interface GatewayOptions {
@@ -102,7 +103,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const explorer = options.explorer ? createExplorer(options.explorer) : undefined;
   const subgraphs = subgraphDirectory(options.subgraphUrls);
   const ledger = createRequestLedger(logger);
-  const apollo = createApollo(options, subgraphs, cache, limits, ledger);
+  const apollo = createApollo(options, subgraphs, cache, limits, ledger, rateLimiter);
   let loaded = false;
   const started = apollo.start().then(() => {
     loaded = true;
@@ -182,6 +183,7 @@ function createApollo(
   cache: Cache,
   limits: QueryLimits,
   ledger: RequestLedger,
+  rateLimiter: RateLimiter | undefined,
 ): ApolloServer<RequestContext> {
   const logger = options.logger;
   const resilience = { ...DEFAULT_RESILIENCE, ...options.resilience };
@@ -223,6 +225,7 @@ function createApollo(
       foldPartialErrors(),
       requestIdOnFaults(),
       queryLimits(limits),
+      ...(rateLimiter ? [checkoutRateLimit(rateLimiter)] : []),
       hideSuggestions(),
       recordRequestOutcome(ledger),
       ...(options.plugins ?? []),

@@ -14,6 +14,12 @@ export interface RateLimitSettings {
    * header); a name not listed has no app-wide cap (each principal is still limited).
    */
   clients?: Record<string, number>;
+  /**
+   * `placeOrder` attempts one user may make per window, counted apart from (and well below) the
+   * general budget: each attempt reserves stock, so a checkout loop is the cheapest way to hold it.
+   * Unset: no separate budget.
+   */
+  checkoutPoints?: number;
   /** Redis key prefix, so tests sharing one Redis do not share counters. */
   keyPrefix?: string;
 }
@@ -23,6 +29,8 @@ export interface RateLimiter {
   admit(principal: Principal, clientIp: string | undefined): Promise<Refusal | undefined>;
   /** Counts one request against an app's budget; a refusal when over. Apps without a budget: never. */
   admitApp(clientName: string): Promise<Refusal | undefined>;
+  /** Counts one `placeOrder` against the user's checkout budget; a refusal when over. */
+  admitCheckout(userId: string): Promise<Refusal | undefined>;
   /**
    * Resolves once Redis is connected, or after a short wait if it is not: until then counts go to
    * memory, and a gateway that served its first requests that way would split each budget in two.
@@ -60,6 +68,7 @@ export function createRateLimiter(settings: RateLimitSettings, redisUrl: string 
     return new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: new RateLimiterMemory(options) });
   };
   const perPrincipal = limiter('principal', settings.points);
+  const perCheckout = settings.checkoutPoints === undefined ? undefined : limiter('checkout', settings.checkoutPoints);
   const perClient = new Map(Object.entries(settings.clients ?? {}).map(([name, points]) => [name, limiter(`client:${name}`, points)]));
 
   const consume = async (rl: RateLimiterAbstract, key: string, scope: string): Promise<Refusal | undefined> => {
@@ -83,6 +92,9 @@ export function createRateLimiter(settings: RateLimitSettings, redisUrl: string 
       const app = perClient.get(clientName);
       return app ? consume(app, clientName, 'client') : undefined;
     },
+    async admitCheckout(userId) {
+      return perCheckout ? consume(perCheckout, `user:${userId}`, 'checkout') : undefined;
+    },
     ready: () =>
       new Promise<void>((resolve) => {
         if (!redis || redis.status === 'ready') return resolve();
@@ -98,6 +110,11 @@ export function createRateLimiter(settings: RateLimitSettings, redisUrl: string 
   };
 }
 
+const MESSAGES: Record<string, (seconds: number) => string> = {
+  client: (seconds) => `This app is sending too many requests right now. Retry in ${seconds} s.`,
+  checkout: (seconds) => `Too many checkout attempts. Retry in ${seconds} s.`,
+};
+
 function tooMany(msBeforeNext: number, scope: string): Refusal {
   const retryAfterMs = Math.max(1, Math.ceil(msBeforeNext));
   const seconds = Math.ceil(retryAfterMs / 1000);
@@ -105,8 +122,7 @@ function tooMany(msBeforeNext: number, scope: string): Refusal {
     status: 429,
     code: 'RATE_LIMITED',
     retryable: true,
-    message:
-      scope === 'client' ? `This app is sending too many requests right now. Retry in ${seconds} s.` : `Too many requests. Retry in ${seconds} s.`,
+    message: MESSAGES[scope]?.(seconds) ?? `Too many requests. Retry in ${seconds} s.`,
     extensions: { retryAfterMs, scope },
     headers: { 'retry-after': String(seconds) },
   };

@@ -4,6 +4,7 @@ import { REPO_ROOT, testEnv } from '@ecom/platform/env';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RateLimitSettings } from '../../src/edge/rate-limit.ts';
 import { createOperationRegistry, loadManifest } from '../../src/edge/safelist.ts';
+import { ADDRESS } from '../mutations/shopper.ts';
 import { startGraph, type Graph } from '../support/graph.ts';
 import { operation } from '../support/operations.ts';
 import { extraGateway, post, type EdgeResponse, type ExtraGateway } from './support.ts';
@@ -111,6 +112,35 @@ describe('per app (apollographql-client-name)', () => {
     expectLimited(await ask(gateway, { token: shopper, client: 'web' }), 'client', 60_000);
     // The abuser's own budget still applies to everything it sends.
     expectServed(await ask(gateway, { token: abuser, client: 'web' }, '{ categories { id } }'));
+  });
+});
+
+describe('placeOrder (a budget of its own)', () => {
+  const PLACE_ORDER = operation('web/PlaceOrder');
+  const placeOrder = (gateway: ExtraGateway, token: string) =>
+    post(
+      gateway.url,
+      { query: PLACE_ORDER, variables: { input: { cartId: `cart_${randomUUID()}`, shippingAddress: ADDRESS, idempotencyKey: randomUUID() } } },
+      { authorization: `Bearer ${token}` },
+    );
+
+  it("refuses a user's checkouts over RATE_LIMIT_CHECKOUT_POINTS while the rest of their traffic and other users' checkouts go on", async () => {
+    const gateway = await limitedGateway({ points: 100, windowSeconds: 60, checkoutPoints: 2 });
+    const looping = await graph.token(`looping-${randomUUID().slice(0, 8)}`);
+    const other = await graph.token(`other-${randomUUID().slice(0, 8)}`);
+    for (let i = 0; i < 2; i++) {
+      // Answered by order (no such cart): the attempt ran and counted.
+      const res = await placeOrder(gateway, looping);
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.data).toMatchObject({ placeOrder: { __typename: 'NotFoundError' } });
+    }
+    const refused = await placeOrder(gateway, looping);
+    expectLimited(refused, 'checkout', 60_000);
+    expect(refused.body.data ?? null).toBeNull();
+    expect(refused.body.errors![0]!.message).toMatch(/checkout/);
+
+    expectServed(await ask(gateway, { token: looping }));
+    expect((await placeOrder(gateway, other)).body.data).toMatchObject({ placeOrder: { __typename: 'NotFoundError' } });
   });
 });
 
