@@ -35,6 +35,7 @@ describe('edge settings from the environment', () => {
       RATE_LIMIT_POINTS: '100',
       RATE_LIMIT_WINDOW_SECONDS: '10',
       RATE_LIMIT_CLIENTS: 'web=5000, ios = 2000',
+      RATE_LIMIT_CHECKOUT_POINTS: '7',
       SAFELIST: 'true',
       SUPERGRAPH_POLL_MS: '0',
       QUERY_MAX_DEPTH: '8',
@@ -43,7 +44,7 @@ describe('edge settings from the environment', () => {
     expect(edge).toMatchObject({
       jwksUrl: 'https://idp.example/.well-known/jwks.json',
       corsOrigins: ['https://shop.example', 'https://admin.example'],
-      rateLimit: { points: 100, windowSeconds: 10, clients: { web: 5000, ios: 2000 } },
+      rateLimit: { points: 100, windowSeconds: 10, clients: { web: 5000, ios: 2000 }, checkoutPoints: 7 },
       safelistManifestPath: resolve(REPO_ROOT, 'schema/operations/manifest.json'),
       supergraphPollMs: 0,
       queryLimits: { ...DEFAULT_QUERY_LIMITS, depth: 8, cost: 20_000 },
