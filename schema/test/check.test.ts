@@ -143,7 +143,8 @@ describe('schema check against fixture changes', () => {
     expect(report.subgraphs['marketing']!.lint.map((f) => `${f.rule} ${f.coordinate}`)).toContain('entity-owner Badge');
   });
   it('fails a change to an @inaccessible field a sibling call uses, naming the call', async () => {
-    const report = await check([{ subgraph: 'cart', from: '  couponCode: String @inaccessible\n', to: '' }]);
+    const field = `  "The coupon the cost was discounted with; null without one or when marketing refuses the cart's code."\n  couponCode: String @inaccessible\n`;
+    const report = await check([{ subgraph: 'cart', from: field, to: '' }]);
     expect(report.ok).toBe(false);
     // Invisible to the client API: no API change names it; the internal operation does.
     expect(report.changes.filter((c) => c.verdict === 'fail')).toEqual([]);
