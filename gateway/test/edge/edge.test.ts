@@ -30,7 +30,7 @@ describe('x-request-id', () => {
     expect(res.headers.get('x-request-id')).toBe(requestId);
     const seen = productProxy.requests.filter((r) => r.headers['x-request-id'] === requestId);
     expect(seen.length).toBeGreaterThan(0);
-    expect(seen[0]!.headers['x-gateway-signature']).toBeTruthy();
+    expect(seen[0]!.headers['x-signature']).toBeTruthy();
   });
 
   it('is made when missing or unsafe, and the made one is forwarded', async () => {

@@ -13,10 +13,10 @@ export const REDACTED_PATHS = [
   '*.cookie',
   'headers.authorization',
   'headers.cookie',
-  'headers["x-gateway-signature"]',
+  'headers["x-signature"]',
   '*.headers.authorization',
   '*.headers.cookie',
-  '*.headers["x-gateway-signature"]',
+  '*.headers["x-signature"]',
   'variables',
   '*.variables',
 ];
