@@ -118,7 +118,7 @@ describe('safelist mode', () => {
     expect(res.body.errors, `${name}: ${res.text}`).toBeUndefined();
     const value = Object.values(res.body.data!)[0]!;
     const typename = (value as { __typename?: string }).__typename;
-    expect(typename === undefined || ['Cart', 'Order', 'StockLevel'].includes(typename), `${name}: ${res.text}`).toBe(true);
+    expect(typename === undefined || ['Cart', 'Order', 'StockLevel', 'AuditTrailPage'].includes(typename), `${name}: ${res.text}`).toBe(true);
     return value;
   }
   const key = () => ({ idempotencyKey: randomUUID() });
@@ -164,6 +164,9 @@ describe('safelist mode', () => {
     expect(await byHash('AdjustStock', { input: { variantId: v1, delta: 1, reason: 'safelist test', ...key() } }, admin)).toMatchObject({
       variantId: v1,
     });
+
+    const trail = await byHash<{ entries: { action: string }[] }>('AuditTrail', { filter: { actor: 'user:safelist-admin' }, first: 10 }, admin);
+    expect(trail.entries.map((e) => e.action)).toContain('adjustStock');
 
     expect([...new Set(manifest.map((op) => op.id))].filter((id) => !exercised.has(id))).toEqual([]);
   });

@@ -1,15 +1,15 @@
 import type { SubgraphDeps } from '@ecom/platform/subgraph-app';
-import type { RequestContext } from '@ecom/platform/request-context';
+import type { VerifiedRequestContext } from '@ecom/platform/request-context';
 import type * as schema from './db/schema.ts';
 import { createLoaders, type CartLoaders } from './loaders.ts';
 import type { CartEnv } from './services/cart-env.ts';
 import { quoteCart } from './services/cart-quote.ts';
 
-export interface CartContext extends RequestContext, CartEnv {
+export interface CartContext extends VerifiedRequestContext, CartEnv {
   loaders: CartLoaders;
 }
 
-export function createContext(base: RequestContext, deps: SubgraphDeps<typeof schema>): CartContext {
+export function createContext(base: VerifiedRequestContext, deps: SubgraphDeps<typeof schema>): CartContext {
   return {
     ...base,
     db: deps.db,

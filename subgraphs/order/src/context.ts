@@ -1,13 +1,13 @@
 import type { FaultInjection } from '@ecom/platform/fault-injection';
 import type { SubgraphDeps } from '@ecom/platform/subgraph-app';
-import type { RequestContext } from '@ecom/platform/request-context';
+import type { VerifiedRequestContext } from '@ecom/platform/request-context';
 import type { SubgraphClient } from '@ecom/platform/subgraph-client';
 import type * as schema from './db/schema.ts';
 import type { OrderDb } from './db/orders.ts';
 import { orderSettings, type OrderSettings } from './env.ts';
 import { createLoaders, type OrderLoaders } from './loaders.ts';
 
-export interface OrderContext extends RequestContext {
+export interface OrderContext extends VerifiedRequestContext {
   db: OrderDb;
   loaders: OrderLoaders;
   subgraphs: SubgraphClient;
@@ -16,7 +16,7 @@ export interface OrderContext extends RequestContext {
   faults: FaultInjection;
 }
 
-export function createContext(base: RequestContext, deps: SubgraphDeps<typeof schema>): OrderContext {
+export function createContext(base: VerifiedRequestContext, deps: SubgraphDeps<typeof schema>): OrderContext {
   return {
     ...base,
     db: deps.db,

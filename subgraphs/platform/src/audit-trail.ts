@@ -2,6 +2,7 @@ import { readAuditEntries, type AuditCursor, type AuditFilter, type AuditRow, ty
 import type { Db } from './db.ts';
 import { fault, invalidArgument } from './errors.ts';
 import { hasRole, type Principal } from './request-context.ts';
+import type { CallerName } from './subgraph-names.ts';
 
 /** An audit row as the graph's AuditEntry shows it. */
 export interface AuditEntryView {
@@ -62,17 +63,19 @@ export function checkAuditPage(first: number, max = MAX_AUDIT_PAGE): void {
 }
 
 /**
- * One subgraph's slice of the trail, for the subgraph that serves it to admins. The sibling call
- * carries the admin's identity; anyone else is refused here too, not only by the caller.
+ * One subgraph's slice of the trail, for the order subgraph that serves it to admins. Order checked
+ * the admin role itself; roles never travel on sibling calls (only the gateway's requests carry
+ * them), so the verified caller is what lets it in. Anyone else needs the admin role here too.
  */
 export async function auditSlice(
   db: Db<Record<string, unknown>>,
   table: AuditTable,
   service: string,
-  principal: Principal,
+  request: { principal: Principal; caller: CallerName },
   args: { filter: AuditFilterInput; first: number; after?: string | null },
 ): Promise<AuditEntryView[]> {
-  if (!hasRole(principal, 'admin')) throw fault('UNAUTHENTICATED', 'The audit trail is for back-office administrators.');
+  if (request.caller !== 'order' && !hasRole(request.principal, 'admin'))
+    throw fault('UNAUTHENTICATED', 'The audit trail is for back-office administrators.');
   // One more than a page: the subgraph that merges the slices needs it to tell whether more follow.
   checkAuditPage(args.first, MAX_AUDIT_PAGE + 1);
   const rows = await readAuditEntries(db, table, auditFilterOf(args.filter), args.first, decodeAuditCursor(args.after));

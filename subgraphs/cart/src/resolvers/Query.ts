@@ -8,5 +8,5 @@ export const Query: QueryResolvers = {
   cart: (_, args, ctx) => readableCart(ctx, args.id),
   myCart: (_, __, ctx) => myCart(ctx),
   checkoutQuote: (_, args, ctx) => checkoutQuote(ctx, args.cartId),
-  cartAuditEntries: (_, args, ctx) => auditSlice(ctx.db, auditLog, 'cart', ctx.principal, args),
+  cartAuditEntries: (_, args, ctx) => auditSlice(ctx.db, auditLog, 'cart', ctx, args),
 };

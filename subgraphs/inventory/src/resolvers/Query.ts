@@ -8,5 +8,5 @@ export const Query: QueryResolvers = {
     const row = await ctx.loaders.stock.load(args.variantId);
     return row && toStockLevel(row);
   },
-  inventoryAuditEntries: (_, args, ctx) => auditSlice(ctx.db, auditLog, 'inventory', ctx.principal, args),
+  inventoryAuditEntries: (_, args, ctx) => auditSlice(ctx.db, auditLog, 'inventory', ctx, args),
 };

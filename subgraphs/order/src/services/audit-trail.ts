@@ -33,7 +33,7 @@ export async function auditTrail(ctx: OrderContext, args: AuditTrailArgs): Promi
   checkAuditPage(args.first);
   const slice = { filter: args.filter, first: args.first + 1, after: args.after ?? null };
   const [own, cart, inventory] = await Promise.all([
-    auditSlice(ctx.db, auditLog, 'order', ctx.principal, slice),
+    auditSlice(ctx.db, auditLog, 'order', ctx, slice),
     withSiblingFaults(ctx.subgraphs.request('cart', OrderCartAuditEntriesDocument, slice, ctx)),
     withSiblingFaults(ctx.subgraphs.request('inventory', OrderInventoryAuditEntriesDocument, slice, ctx)),
   ]);
