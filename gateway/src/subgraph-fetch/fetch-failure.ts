@@ -1,5 +1,13 @@
 import { serviceFault } from '@ecom/platform/errors';
-import { Kind, type DocumentNode, type FieldNode, type GraphQLError, type SelectionSetNode } from 'graphql';
+import {
+  Kind,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLError,
+  type SelectionNode,
+  type SelectionSetNode,
+} from 'graphql';
 import { BreakerOpenError } from './subgraph-breaker.ts';
 
 /**
@@ -40,7 +48,7 @@ export function missingFields(document: DocumentNode, representations: unknown):
     typename,
     responseName: f.alias?.value ?? f.name.value,
     fieldName: f.name.value,
-    selectionSet: f.selectionSet,
+    selectionSet: f.selectionSet && withFragmentsInlined(f.selectionSet, fragments),
   });
 
   const root = fieldsOn(operation.selectionSet, operation.operation === 'mutation' ? 'Mutation' : 'Query');
@@ -54,6 +62,34 @@ export function missingFields(document: DocumentNode, representations: unknown):
       .filter((f) => !f.name.value.startsWith('__'))
       .map((f) => describe(f, typename, index));
   });
+}
+
+const inlined = new WeakMap<SelectionSetNode, SelectionSetNode>();
+
+/**
+ * The planner may name repeated selections as fragments in a subgraph fetch; a stale value is kept
+ * by the selection's shape, so spreads become the inline fragments they stand for (once per node:
+ * the planner reuses its documents, so the stale-values key is hashed once per plan too).
+ */
+function withFragmentsInlined(set: SelectionSetNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>): SelectionSetNode {
+  const known = inlined.get(set);
+  if (known) return known;
+  const selections = set.selections.map((s): SelectionNode => {
+    if (s.kind === Kind.FRAGMENT_SPREAD) {
+      const f = fragments.get(s.name.value);
+      if (!f) return s;
+      return {
+        kind: Kind.INLINE_FRAGMENT,
+        typeCondition: f.typeCondition,
+        directives: s.directives,
+        selectionSet: withFragmentsInlined(f.selectionSet, fragments),
+      };
+    }
+    return s.selectionSet ? { ...s, selectionSet: withFragmentsInlined(s.selectionSet, fragments) } : s;
+  });
+  const out: SelectionSetNode = { ...set, selections };
+  inlined.set(set, out);
+  return out;
 }
 
 export function pathOf(m: MissingField): (string | number)[] {

@@ -12,7 +12,7 @@ describe('edge settings from the environment', () => {
       jwksUrl: undefined,
       tokenClaims: { issuer: undefined, audience: undefined },
       corsOrigins: [],
-      rateLimit: { points: 600, windowSeconds: 60, clients: {} },
+      rateLimit: { points: 600, windowSeconds: 60, clients: {}, checkoutPoints: 20 },
       safelistManifestPath: undefined,
       operationManifestPath: resolve(REPO_ROOT, 'schema/operations/manifest.json'),
       supergraphPollMs: 1_000,
