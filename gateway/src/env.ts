@@ -20,6 +20,7 @@ import { z } from 'zod';
 import { DEFAULT_RESILIENCE, type ResilienceSettings } from './subgraph-fetch/resilience.ts';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './plugins/query-limits.ts';
 import type { RateLimitSettings } from './edge/rate-limit.ts';
+import { DEFAULT_ADMISSION, type AdmissionSettings } from './edge/admission-control.ts';
 import type { TokenClaims } from './edge/auth.ts';
 
 /** Documented development default (README, .env.example); refused when NODE_ENV=production. */
@@ -74,6 +75,17 @@ const shape = {
   /** Characters in one string literal of the query text. */
   QUERY_MAX_STRING_LENGTH: z.coerce.number().int().positive().default(DEFAULT_QUERY_LIMITS.stringLength),
   QUERY_MAX_COST: z.coerce.number().positive().default(DEFAULT_QUERY_LIMITS.cost),
+  /** Admission control (README "Degrade, never collapse"): bounds of the adaptive concurrency limit. */
+  ADMISSION_LIMIT_MIN: z.coerce.number().int().positive().default(DEFAULT_ADMISSION.limit.min),
+  ADMISSION_LIMIT_MAX: z.coerce.number().int().positive().default(DEFAULT_ADMISSION.limit.max),
+  /** Latency over an operation's no-load latency that still counts as uncongested. */
+  ADMISSION_TOLERANCE: z.coerce.number().min(1.1).max(10).default(DEFAULT_ADMISSION.limit.tolerance),
+  /** Longest wait for a slot before OVERLOADED, per lane. */
+  ADMISSION_QUEUE_READ_MS: z.coerce.number().int().min(0).max(1_000).default(DEFAULT_ADMISSION.queueWaitMs.read),
+  ADMISSION_QUEUE_MUTATION_MS: z.coerce.number().int().min(0).max(5_000).default(DEFAULT_ADMISSION.queueWaitMs.mutation),
+  ADMISSION_QUEUE_CHECKOUT_MS: z.coerce.number().int().min(0).max(5_000).default(DEFAULT_ADMISSION.queueWaitMs.checkout),
+  /** Largest share of a lane's slots one user (or client address) may hold. */
+  ADMISSION_PRINCIPAL_SHARE: z.coerce.number().gt(0).max(1).default(DEFAULT_ADMISSION.principalShare),
   /** Schema introspection; default: on except in production. */
   INTROSPECTION: booleanFlag,
   /** The offline explorer at GET /graphql (clients/explorer); default: on except in production. */
@@ -123,6 +135,7 @@ export interface GatewayEnv {
   requestTimeoutMs: number;
   redisUrl?: string;
   resilience: ResilienceSettings;
+  admission: AdmissionSettings;
   edge: EdgeEnv;
 }
 
@@ -154,6 +167,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): GatewayEnv {
   // Checked even when other values are bad, so the whole story is told at once.
   const safelist = env ? env.SAFELIST === true : ['true', '1'].includes(source.SAFELIST ?? '');
   const manifestPath = resolve(REPO_ROOT, env?.OPERATION_MANIFEST_PATH ?? source.OPERATION_MANIFEST_PATH ?? 'schema/operations/manifest.json');
+  if (env && env.ADMISSION_LIMIT_MIN > env.ADMISSION_LIMIT_MAX) problems.push('  ADMISSION_LIMIT_MIN: above ADMISSION_LIMIT_MAX');
   if (safelist && !existsSync(manifestPath)) problems.push(`  OPERATION_MANIFEST_PATH: no manifest at ${manifestPath} (SAFELIST=true)`);
   if (problems.length > 0 || !env || !signer) throw new Error(`Invalid environment:\n${problems.join('\n')}`);
   return {
@@ -173,6 +187,18 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): GatewayEnv {
       mutationDeadlineMs: env.MUTATION_DEADLINE_MS,
       subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
       perSubgraphTimeoutMs: parseFieldBudgets(env.SUBGRAPH_TIMEOUTS),
+    },
+    admission: {
+      ...DEFAULT_ADMISSION,
+      limit: {
+        ...DEFAULT_ADMISSION.limit,
+        min: env.ADMISSION_LIMIT_MIN,
+        max: env.ADMISSION_LIMIT_MAX,
+        initial: Math.min(env.ADMISSION_LIMIT_MAX, Math.max(env.ADMISSION_LIMIT_MIN, DEFAULT_ADMISSION.limit.initial)),
+        tolerance: env.ADMISSION_TOLERANCE,
+      },
+      queueWaitMs: { read: env.ADMISSION_QUEUE_READ_MS, mutation: env.ADMISSION_QUEUE_MUTATION_MS, checkout: env.ADMISSION_QUEUE_CHECKOUT_MS },
+      principalShare: env.ADMISSION_PRINCIPAL_SHARE,
     },
     edge: {
       jwksUrl: env.JWKS_URL,

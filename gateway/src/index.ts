@@ -24,6 +24,7 @@ const gateway = createGateway({
   logger,
   requestTimeoutMs: env.requestTimeoutMs,
   resilience: env.resilience,
+  admission: env.admission,
   cache: createCache(env.redisUrl, logger, 'ecom:gateway:'),
   jwksUrl: env.edge.jwksUrl,
   tokenClaims: env.edge.tokenClaims,

@@ -19,7 +19,9 @@ import { StaleValues } from './subgraph-fetch/stale-values.ts';
 import { admitOperation } from './edge/operation-admission.ts';
 import { persistedQueryCache } from './plugins/apq-cache.ts';
 import { createCors } from './edge/cors.ts';
-import { authenticateStep, executeStep, rateLimitAppStep, rateLimitStep, readOperation, runEdgePipeline, type EdgeSteps } from './edge/pipeline.ts';
+import { createAdmissionControl, DEFAULT_ADMISSION, type AdmissionSettings } from './edge/admission-control.ts';
+import { createLaneClassifier } from './edge/lane.ts';
+import { admitLoadStep, authenticateStep, executeStep, rateLimitAppStep, rateLimitStep, readOperation, runEdgePipeline, type EdgeSteps } from './edge/pipeline.ts';
 import { DEFAULT_QUERY_LIMITS, queryLimits, type QueryLimits } from './plugins/query-limits.ts';
 import { createRateLimiter, type RateLimiter, type RateLimitSettings } from './edge/rate-limit.ts';
 import type { OperationRegistry, Safelist } from './edge/safelist.ts';
@@ -78,6 +80,8 @@ export interface GatewayOptions {
   explorer?: ExplorerOptions;
   /** How long one fan-out of subgraph probes answers `/readyz` (READINESS_CACHE_MS when omitted). */
   readinessCacheMs?: number;
+  /** The adaptive concurrency limit, its queue and lanes (edge/admission-control.ts); DEFAULT_ADMISSION for what is not given. */
+  admission?: Partial<AdmissionSettings>;
 }
 
 export interface RunningGateway {
@@ -117,6 +121,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     readOperation,
     admit: (op) => admitOperation(op, { text: limits, safelist: options.safelist }),
     rateLimitApp: rateLimitAppStep(rateLimiter, options.registeredOperations ?? options.safelist),
+    admitLoad: admitLoadStep(
+      createAdmissionControl({ ...DEFAULT_ADMISSION, ...options.admission }),
+      createLaneClassifier(options.registeredOperations ?? options.safelist),
+    ),
     execute: executeStep(apollo, { requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, logger }),
   };
   const observedSteps = ledger.observeSteps(steps);

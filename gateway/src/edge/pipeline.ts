@@ -4,8 +4,10 @@ import type { ApolloServer, HTTPGraphQLResponse } from '@apollo/server';
 import { headerMapOf, parseJsonBody, readBody } from '@ecom/platform/http-host';
 import type { Logger } from '@ecom/platform/logger';
 import type { Principal, RequestContext } from '@ecom/platform/request-context';
+import type { AdmissionControl, Admitted } from './admission-control.ts';
 import type { AuthResult } from './auth.ts';
 import type { HttpOperation } from './http-operation.ts';
+import type { OperationIdentity } from './lane.ts';
 import { BODY_LIMIT_BYTES, tooComplexRefusal } from './query-limit-refusal.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import type { Refusal } from './refusal.ts';
@@ -29,12 +31,14 @@ export interface EdgeSteps {
   admit(op: HttpOperation): { op: HttpOperation } | { refusal: Refusal };
   /** Per app, once the operation shows which app sent it (one of its registered operations). */
   rateLimitApp(req: EdgeRequest, op: HttpOperation): Promise<{ refusal: Refusal } | undefined>;
+  /** A slot under the gateway's concurrency limit (admission-control.ts), held until the answer is ready. */
+  admitLoad(req: EdgeRequest, op: HttpOperation, principal: Principal): Promise<Admitted | { refusal: Refusal }>;
   /** Apollo runs the admitted operation for the principal. */
   execute(req: EdgeRequest, op: HttpOperation, principal: Principal, requestId: string): Promise<HTTPGraphQLResponse>;
 }
 
 /** The order of the steps, by name: as runEdgePipeline runs them. */
-export const EDGE_PIPELINE = ['authenticate', 'rateLimit', 'readOperation', 'admit', 'rateLimitApp', 'execute'] as const;
+export const EDGE_PIPELINE = ['authenticate', 'rateLimit', 'readOperation', 'admit', 'rateLimitApp', 'admitLoad', 'execute'] as const;
 
 export async function runEdgePipeline(
   steps: EdgeSteps,
@@ -52,7 +56,13 @@ export async function runEdgePipeline(
   if ('refusal' in admitted) return admitted;
   const appLimited = await steps.rateLimitApp(req, admitted.op);
   if (appLimited) return appLimited;
-  return { response: await steps.execute(req, admitted.op, auth.principal, requestId) };
+  const slot = await steps.admitLoad(req, admitted.op, auth.principal);
+  if ('refusal' in slot) return slot;
+  try {
+    return { response: await steps.execute(req, admitted.op, auth.principal, requestId) };
+  } finally {
+    slot.release();
+  }
 }
 
 /** A token that cannot be checked (keys unreachable) is our outage; any other bad token is the client's. */
@@ -88,6 +98,18 @@ export function rateLimitAppStep(
     if (!registry.find(op)?.clients.has(clientName)) return undefined;
     const refusal = await limiter.admitApp(clientName);
     return refusal ? { refusal } : undefined;
+  };
+}
+
+/**
+ * The lane comes from the operation; the fairness share is the user's, else the client address's
+ * (every anonymous shopper behind one address shares one share, as with the rate limit).
+ */
+export function admitLoadStep(control: AdmissionControl, laneOf: (op: HttpOperation) => OperationIdentity): EdgeSteps['admitLoad'] {
+  return (req, op, principal) => {
+    const { lane, key } = laneOf(op);
+    const who = principal.userId ? `user:${principal.userId}` : `ip:${req.socket?.remoteAddress ?? 'unknown'}`;
+    return control.acquire(lane, who, key);
   };
 }
 

@@ -11,7 +11,7 @@ export interface Refusal {
   message: string;
   code: Extract<
     FaultCode,
-    'INVALID_INPUT' | 'QUERY_TOO_COMPLEX' | 'RATE_LIMITED' | 'OPERATION_NOT_REGISTERED' | 'UNAUTHENTICATED' | 'SERVICE_UNAVAILABLE'
+    'INVALID_INPUT' | 'QUERY_TOO_COMPLEX' | 'RATE_LIMITED' | 'OPERATION_NOT_REGISTERED' | 'UNAUTHENTICATED' | 'SERVICE_UNAVAILABLE' | 'OVERLOADED'
   >;
   retryable: boolean;
   extensions?: Record<string, unknown>;

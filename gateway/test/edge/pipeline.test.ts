@@ -42,16 +42,20 @@ function recordingSteps(refuseAt?: (typeof EDGE_PIPELINE)[number]) {
     ),
     admit: (op) => (ran.push('admit'), refuseAt === 'admit' ? { refusal: refusal('OPERATION_NOT_REGISTERED') } : { op }),
     rateLimitApp: async () => (ran.push('rateLimitApp'), refuseAt === 'rateLimitApp' ? { refusal: refusal('RATE_LIMITED') } : undefined),
+    admitLoad: async () => (
+      ran.push('admitLoad'),
+      refuseAt === 'admitLoad' ? { refusal: refusal('OVERLOADED') } : { release: () => ran.push('release') }
+    ),
     execute: async () => (ran.push('execute'), answer),
   };
   return { steps, ran, answer };
 }
 
 describe('the edge pipeline', () => {
-  it('runs authenticate → rate-limit → read body → admit → app rate-limit → execute, in that order', async () => {
+  it('runs authenticate → rate-limit → read body → admit → app rate-limit → load admission → execute, in that order, and frees the slot after', async () => {
     const { steps, ran, answer } = recordingSteps();
     const outcome = await runEdgePipeline(steps, request({}), url, 'req-1');
-    expect(ran).toEqual([...EDGE_PIPELINE]);
+    expect(ran).toEqual([...EDGE_PIPELINE, 'release']);
     expect(outcome).toEqual({ response: answer });
   });
 

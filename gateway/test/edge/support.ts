@@ -3,7 +3,7 @@ import { testCredentials } from '@ecom/platform/testing';
 import { readPublishedSupergraph } from '@ecom/schema/compose';
 import type { Writable } from 'node:stream';
 import { createGateway, type GatewayOptions } from '../../src/server.ts';
-import type { Graph, GraphQLBody } from '../support/graph.ts';
+import { GENEROUS_ADMISSION, type Graph, type GraphQLBody } from '../support/graph.ts';
 
 export interface EdgeResponse<T = Record<string, unknown>> {
   status: number;
@@ -45,6 +45,7 @@ export async function extraGateway(graph: Graph, options: Partial<GatewayOptions
     jwtSecret: graph.jwtSecret,
     logger: createLogger('gateway', 'silent'),
     subgraphUrls: graph.gatewayUrls,
+    admission: GENEROUS_ADMISSION,
     ...options,
   });
   const { url } = await gateway.listen(0, '127.0.0.1');

@@ -11,6 +11,13 @@ import { readPublishedSupergraph } from '@ecom/schema/compose';
 import { DEV_JWT_SECRET } from '../../src/env.ts';
 import { mintToken } from '../../src/edge/auth.ts';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/server.ts';
+import type { AdmissionSettings } from '../../src/edge/admission-control.ts';
+
+/** Admission control that never refuses what a functional test sends (still on the request path). */
+export const GENEROUS_ADMISSION: Partial<AdmissionSettings> = {
+  limit: { initial: 1_024, min: 1_024, max: 1_024, tolerance: 2, baselineWindowMs: 30_000 },
+  principalShare: 1,
+};
 
 export const SUBGRAPHS = {
   product: productSubgraph,
@@ -80,6 +87,9 @@ export async function startGraph(options: StartGraphOptions = {}): Promise<Graph
     // Functional tests must not lose fields to a loaded CI machine; the resilience tests pass the
     // production defaults (DEFAULT_RESILIENCE) explicitly.
     resilience: { queryDeadlineMs: 30_000, mutationDeadlineMs: 60_000, subgraphTimeoutMs: 30_000 },
+    // Nor be refused by it: race tests send many requests of one user at once. The admission tests
+    // pass DEFAULT_ADMISSION.
+    admission: GENEROUS_ADMISSION,
     ...options.gateway,
     jwtSecret,
     subgraphUrls: gatewayUrls,

@@ -63,6 +63,10 @@ export const FAULTS = {
     retryable: true,
     message: ({ service }: FaultSubject) => `The ${service ?? 'requested'} service is unavailable right now. Retry shortly.`,
   },
+  OVERLOADED: {
+    retryable: true,
+    message: ({ service }: FaultSubject) => `The ${service ?? 'graph'} is at capacity right now. Retry after the time in Retry-After.`,
+  },
   UNAUTHENTICATED: { retryable: false, message: (_: FaultSubject) => 'Sign in to continue.' },
   RATE_LIMITED: { retryable: true, message: (_: FaultSubject) => 'Too many requests. Retry after the time in Retry-After.' },
   QUERY_TOO_COMPLEX: { retryable: false, message: (_: FaultSubject) => 'The query is too complex. Ask for less.' },

@@ -61,7 +61,28 @@ export const refusedRequests = new Counter({
 
 export const inFlightRequests = new Gauge({
   name: 'graph_gateway_in_flight_requests',
-  help: 'Client requests being answered now (admission control may set it; the access log keeps it otherwise).',
+  help: 'Client requests admitted and being answered now (admission control keeps it).',
+  registers: [registry],
+});
+
+export const admissionRequests = new Counter({
+  name: 'graph_gateway_admission_total',
+  help: 'Admission control decisions by lane (checkout, mutation, read), outcome (admitted, queued, refused) and reason (immediate, after_queue, limit, queue_timeout, queue_full, principal_share).',
+  labelNames: ['lane', 'outcome', 'reason'] as const,
+  registers: [registry],
+});
+
+export const admissionLimit = new Gauge({
+  name: 'graph_gateway_concurrency_limit',
+  help: 'The adaptive concurrency limit: requests the gateway runs at once before it queues or refuses (reads).',
+  registers: [registry],
+});
+
+export const admissionQueueWait = new Histogram({
+  name: 'graph_gateway_admission_queue_wait_seconds',
+  help: 'How long admitted requests waited for a slot, by lane.',
+  labelNames: ['lane'] as const,
+  buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5],
   registers: [registry],
 });
 
