@@ -21,7 +21,16 @@ import { persistedQueryCache } from './plugins/apq-cache.ts';
 import { createCors } from './edge/cors.ts';
 import { createAdmissionControl, DEFAULT_ADMISSION, type AdmissionSettings } from './edge/admission-control.ts';
 import { createLaneClassifier } from './edge/lane.ts';
-import { admitLoadStep, authenticateStep, executeStep, rateLimitAppStep, rateLimitStep, readOperation, runEdgePipeline, type EdgeSteps } from './edge/pipeline.ts';
+import {
+  admitLoadStep,
+  authenticateStep,
+  executeStep,
+  rateLimitAppStep,
+  rateLimitStep,
+  readOperation,
+  runEdgePipeline,
+  type EdgeSteps,
+} from './edge/pipeline.ts';
 import { DEFAULT_QUERY_LIMITS, queryLimits, type QueryLimits } from './plugins/query-limits.ts';
 import { createRateLimiter, type RateLimiter, type RateLimitSettings } from './edge/rate-limit.ts';
 import type { OperationRegistry, Safelist } from './edge/safelist.ts';
@@ -32,6 +41,7 @@ import { createRequestLedger, type RequestLedger } from './edge/request-ledger.t
 import { recordRequestOutcome } from './plugins/request-outcome.ts';
 import { checkoutRateLimit } from './plugins/checkout-rate-limit.ts';
 import { withFetchMetrics } from './subgraph-fetch/fetch-metrics.ts';
+import { createSubgraphTransport, DEFAULT_TRANSPORT, type SubgraphTransport, type TransportSettings } from './subgraph-fetch/subgraph-transport.ts';
 
 export interface GatewayOptions {
   /** The supergraph, or a source that keeps it current (supergraph-source.ts: reload on file change). */
@@ -82,6 +92,8 @@ export interface GatewayOptions {
   readinessCacheMs?: number;
   /** The adaptive concurrency limit, its queue and lanes (edge/admission-control.ts); DEFAULT_ADMISSION for what is not given. */
   admission?: Partial<AdmissionSettings>;
+  /** Connections per subgraph and what counts as event-loop lag (subgraph-fetch/subgraph-transport.ts). */
+  transport?: Partial<TransportSettings>;
 }
 
 export interface RunningGateway {
@@ -107,7 +119,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const explorer = options.explorer ? createExplorer(options.explorer) : undefined;
   const subgraphs = subgraphDirectory(options.subgraphUrls);
   const ledger = createRequestLedger(logger);
-  const apollo = createApollo(options, subgraphs, cache, limits, ledger, rateLimiter);
+  const transport = createSubgraphTransport({ ...DEFAULT_TRANSPORT, ...options.transport });
+  const apollo = createApollo(options, transport, subgraphs, cache, limits, ledger, rateLimiter);
   let loaded = false;
   const started = apollo.start().then(() => {
     loaded = true;
@@ -163,6 +176,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     async stop() {
       await http.stop();
       await apollo.stop();
+      await transport.close();
       rateLimiter?.close();
     },
   };
@@ -187,6 +201,7 @@ function subgraphDirectory(given: Partial<Record<string, string>>) {
 /** Apollo Server over Apollo Gateway, with our data source per subgraph and our plugins. */
 function createApollo(
   options: GatewayOptions,
+  transport: SubgraphTransport,
   subgraphs: ReturnType<typeof subgraphDirectory>,
   cache: Cache,
   limits: QueryLimits,
@@ -212,6 +227,7 @@ function createApollo(
         defaultBudgetMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
         queryTimeoutMs: resilience.perSubgraphTimeoutMs[name] ?? resilience.subgraphTimeoutMs,
         breaker: resilience.breaker,
+        transport,
         stale,
       });
       return withFetchMetrics(name, source, ledger.fetched);

@@ -69,8 +69,7 @@ export function createAdmissionControl(settings: AdmissionSettings = DEFAULT_ADM
 
   const laneCap = (lane: Lane) => Math.max(1, Math.ceil(limiter.limit * (1 + settings.headroom[lane])));
   const principalCap = (lane: Lane) => Math.max(1, Math.floor(laneCap(lane) * settings.principalShare));
-  const fits = (lane: Lane, principal: string) =>
-    running.total < laneCap(lane) && (byPrincipal.get(principal) ?? 0) < principalCap(lane);
+  const fits = (lane: Lane, principal: string) => running.total < laneCap(lane) && (byPrincipal.get(principal) ?? 0) < principalCap(lane);
   /** A waiter of this lane or a higher one is ahead: a newcomer may not jump it. */
   const queuedAhead = (lane: Lane) => LANES.slice(0, LANES.indexOf(lane) + 1).some((l) => queues[l].length > 0);
 
@@ -101,7 +100,7 @@ export function createAdmissionControl(settings: AdmissionSettings = DEFAULT_ADM
   function drain(): void {
     for (const lane of LANES) {
       const queue = queues[lane];
-      for (let i = 0; i < queue.length; ) {
+      for (let i = 0; i < queue.length;) {
         const waiter = queue[i]!;
         if (!fits(lane, waiter.principal)) {
           if (running.total >= laneCap(lane)) break;

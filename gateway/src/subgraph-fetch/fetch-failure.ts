@@ -9,6 +9,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { BreakerOpenError } from './subgraph-breaker.ts';
+import { SubgraphFetchError } from './subgraph-transport.ts';
 
 /**
  * When a subgraph fetch fails as a whole (timeout, refused, breaker open), Apollo Gateway would
@@ -104,10 +105,10 @@ export interface FailedFetch {
   requestId?: string;
 }
 
-/** Node's and make-fetch-happen's ways of saying the fetch ran out of time. */
 function timedOut(error: unknown): boolean {
-  const { type, name } = error as { type?: string; name?: string };
-  return name === 'AbortError' || name === 'TimeoutError' || type === 'aborted' || type === 'request-timeout' || type === 'body-timeout';
+  if (error instanceof SubgraphFetchError) return error.kind === 'timeout';
+  const { name } = error as { name?: string };
+  return name === 'AbortError' || name === 'TimeoutError';
 }
 
 /** A failed fetch becomes one typed fault naming the subgraph, never its internals. */

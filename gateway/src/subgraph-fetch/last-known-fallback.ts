@@ -1,7 +1,7 @@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { DocumentNode, GraphQLError, GraphQLFormattedError } from 'graphql';
 import { missingFields, pathOf, type MissingField } from './fetch-failure.ts';
-import type { StaleValues } from './stale-values.ts';
+import { selectsStaleServable, type StaleValues } from './stale-values.ts';
 
 /** After a good read: keep its display values, to stand in when a later fetch of them fails. */
 export function rememberAnswer(
@@ -11,7 +11,8 @@ export function rememberAnswer(
   response: GatewayGraphQLResponse,
 ): void {
   const entities = (response.data as { _entities?: unknown[] } | undefined)?._entities;
-  if (stale && document && representations && entities) stale.remember(missingFields(document, representations), representations, entities);
+  if (stale && document && representations && entities && selectsStaleServable(document))
+    stale.remember(missingFields(document, representations), representations, entities);
 }
 
 /**
@@ -27,7 +28,7 @@ export async function fallbackAnswer(
 ): Promise<GatewayGraphQLResponse> {
   const fields = missingFields(document, representations);
   const recalled: Map<MissingField, unknown> =
-    stale && representations ? await stale.recall(fields, representations) : new Map<MissingField, unknown>();
+    stale && representations && selectsStaleServable(document) ? await stale.recall(fields, representations) : new Map<MissingField, unknown>();
   const errors: GraphQLFormattedError[] = fields.map((m) => ({
     message: recalled.has(m) ? `${fault.message} The last known value is shown.` : fault.message,
     path: pathOf(m),

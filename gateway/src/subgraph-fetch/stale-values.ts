@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Cache } from '@ecom/platform/cache';
-import { Kind, type SelectionSetNode } from 'graphql';
+import { Kind, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { MissingField } from './fetch-failure.ts';
 
 /**
@@ -120,6 +120,34 @@ function project(value: unknown, set: SelectionSetNode | undefined): unknown {
     return true;
   };
   return fill(set) ? out : MISSING;
+}
+
+const servesStale = new WeakMap<DocumentNode, boolean>();
+
+/**
+ * Whether an entity fetch selects any field a last-known value may stand in for. Decided once per
+ * fetch document (the query planner reuses its documents), so the bookkeeping is skipped outright
+ * for the fetches that could never use it (stock, cart, orders).
+ */
+export function selectsStaleServable(document: DocumentNode): boolean {
+  let known = servesStale.get(document);
+  if (known === undefined) {
+    const fragments = new Map<string, FragmentDefinitionNode>();
+    for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+    const visit = (set: SelectionSetNode, typename: string | undefined): boolean =>
+      set.selections.some((s) => {
+        if (s.kind === Kind.FIELD) return typename !== undefined && STALE_SERVABLE.has(`${typename}.${s.name.value}`);
+        if (s.kind === Kind.INLINE_FRAGMENT) return visit(s.selectionSet, s.typeCondition?.name.value ?? typename);
+        const f = fragments.get(s.name.value);
+        return f !== undefined && visit(f.selectionSet, f.typeCondition.name.value);
+      });
+    const entities = document.definitions.flatMap((d) =>
+      d.kind === Kind.OPERATION_DEFINITION ? d.selectionSet.selections.filter((s) => s.kind === Kind.FIELD && s.name.value === '_entities') : [],
+    );
+    known = entities.some((e) => e.kind === Kind.FIELD && e.selectionSet !== undefined && visit(e.selectionSet, undefined));
+    servesStale.set(document, known);
+  }
+  return known;
 }
 
 const servable = (m: MissingField) => m.index !== undefined && STALE_SERVABLE.has(`${m.typename}.${m.fieldName}`);

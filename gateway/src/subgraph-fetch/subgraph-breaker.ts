@@ -2,6 +2,7 @@ import CircuitBreaker from 'opossum';
 import type { Logger } from '@ecom/platform/logger';
 import { instantSpan } from '@ecom/platform/tracing';
 import { exportBreakerState } from './fetch-metrics.ts';
+import { SubgraphFetchError } from './subgraph-transport.ts';
 
 export interface BreakerSettings {
   /** Failure share (percent) in the rolling window that opens the breaker. */
@@ -28,9 +29,23 @@ export class BreakerOpenError extends Error {
 }
 
 /**
- * One breaker per subgraph (opossum). Timeouts, refused connections and 5xx answers count as
- * failures; a subgraph's GraphQL errors do not (it answered). While open, fetches fail at once and
- * the caller serves what it can; after `resetTimeoutMs` one probe decides whether to close again.
+ * Whether a failed fetch was the subgraph's doing: no answer within its timeout after the request
+ * was written (and not because this event loop lagged), a refused, reset or closed connection, or
+ * a 5xx answer (its own 503 OVERLOADED included). The client request's deadline running out, a
+ * fetch not started for lack of budget, a wait for a connection, or a 4xx (our request was wrong)
+ * are the gateway's: they must never open a healthy subgraph's breaker.
+ */
+export function blamesSubgraph(error: unknown): boolean {
+  if (error instanceof SubgraphFetchError) return error.blame === 'subgraph';
+  const status = (error as { extensions?: { response?: { status?: unknown } } }).extensions?.response?.status;
+  return typeof status === 'number' && (status >= 500 || status === 429);
+}
+
+/**
+ * One breaker per subgraph (opossum), counting only what blamesSubgraph says is the subgraph's
+ * (opossum counts a filtered error as a success: it is no evidence against the subgraph); a
+ * subgraph's GraphQL errors do not count either (it answered). While open, fetches fail at once
+ * and the caller serves what it can; after `resetTimeoutMs` one probe decides whether to close again.
  */
 export function createSubgraphBreaker<T>(
   service: string,
@@ -44,6 +59,7 @@ export function createSubgraphBreaker<T>(
     resetTimeout: settings.resetTimeoutMs,
     rollingCountTimeout: settings.rollingWindowMs,
     rollingCountBuckets: 10,
+    errorFilter: (error: unknown) => !blamesSubgraph(error),
   });
   exportBreakerState(service, breaker);
   breaker.on('open', () => logger.warn({ service }, 'circuit breaker opened'));

@@ -1,8 +1,10 @@
-import type { RemoteGraphQLDataSource } from '@apollo/gateway';
-import { HEADERS, type RequestContext } from '@ecom/platform/request-context';
+import type { RequestContext } from '@ecom/platform/request-context';
 
-/** The shortest budget worth sending: below it the subgraph could not answer in time anyway. */
-const MIN_BUDGET_MS = 1;
+/**
+ * Below this much of the request's budget a fetch is not started: no subgraph answers a batch in
+ * less, so the field gets its typed TIMEOUT at once instead of a request that is bound to be cut off.
+ */
+export const MIN_USEFUL_BUDGET_MS = 15;
 
 export interface BudgetSettings {
   /** Budget for a subgraph call made outside a client request (none today, kept safe anyway). */
@@ -11,23 +13,21 @@ export interface BudgetSettings {
   queryTimeoutMs: number;
 }
 
-/** What this fetch may take: a read gives up after the subgraph's own timeout, a mutation only at the deadline. */
-export function fetchBudgetMs(context: Partial<RequestContext>, settings: BudgetSettings, mutation: boolean, now = Date.now()): number {
-  const remaining = context.deadline ? Math.max(MIN_BUDGET_MS, context.deadline - now) : settings.defaultBudgetMs;
-  return mutation ? remaining : Math.min(remaining, settings.queryTimeoutMs);
+export interface FetchBudget {
+  /** What is left of the client request's deadline: the fetch gives up then, whoever is slow. */
+  remainingMs: number;
+  /** The subgraph's own timeout from the moment the request is written, when it is shorter than what is left. */
+  subgraphTimeoutMs?: number;
+  /** What travels in x-deadline-ms: the most the subgraph may spend. */
+  sentMs: number;
 }
 
-type Fetcher = RemoteGraphQLDataSource['fetcher'];
-
 /**
- * The budget travels in x-deadline-ms; the fetch gives up when it is spent. A signal, not
- * make-fetch-happen's `timeout`: that one is part of its agent cache key, so every distinct budget
- * would get a fresh agent and no connection would ever be reused.
+ * What this fetch may take: a read gives up after the subgraph's own timeout, a mutation only at the
+ * deadline. A timeout the deadline cuts short is the deadline's, so it is not the subgraph's timeout.
  */
-export function fetcherWithBudget(base: Fetcher, defaultBudgetMs: number): Fetcher {
-  return (url, init) => {
-    const budget = Number(init?.headers && init.headers[HEADERS.deadline]);
-    const signal = AbortSignal.timeout(Number.isFinite(budget) && budget > 0 ? budget : defaultBudgetMs);
-    return base(url, { ...init, signal });
-  };
+export function fetchBudget(context: Partial<RequestContext>, settings: BudgetSettings, mutation: boolean, now = Date.now()): FetchBudget {
+  const remainingMs = context.deadline ? Math.max(0, context.deadline - now) : settings.defaultBudgetMs;
+  if (mutation || settings.queryTimeoutMs >= remainingMs) return { remainingMs, sentMs: remainingMs };
+  return { remainingMs, subgraphTimeoutMs: settings.queryTimeoutMs, sentMs: settings.queryTimeoutMs };
 }
