@@ -1,5 +1,6 @@
 import { MAX_BODY_BYTES } from '@ecom/platform/http-host';
 import { Lexer, Source, TokenKind } from 'graphql';
+import { LRUCache } from 'lru-cache';
 import { tooComplex, type LimitName } from '../plugins/query-limits.ts';
 import type { Refusal } from './refusal.ts';
 
@@ -20,15 +21,29 @@ export interface TextLimits {
   stringLength: number;
 }
 
+/** Verdicts on texts seen before: clients send the same few documents again and again. */
+const verdicts = new WeakMap<TextLimits, LRUCache<string, Refusal | 'ok'>>();
+
 /**
  * Size first (a cheap length check), then one pass of the lexer that stops past `tokens` or at the
  * first string literal over `stringLength`: a 10 000-token query costs the gateway no more than a
- * 2 000-token one. A lexing error is left for the parser to report.
+ * 2 000-token one. A lexing error is left for the parser to report. A text within the size limit
+ * is lexed once: its verdict is kept for the next request that sends it.
  */
 export function queryTextRefusal(query: string | undefined, limits: TextLimits): Refusal | undefined {
   if (query === undefined) return undefined;
   // UTF-8 is at most 3 bytes per UTF-16 unit: most texts are decided without counting.
   if (query.length * 3 > limits.bytes && Buffer.byteLength(query, 'utf8') > limits.bytes) return tooComplexRefusal('bytes', limits.bytes);
+  let known = verdicts.get(limits);
+  if (!known) verdicts.set(limits, (known = new LRUCache({ max: 1_000, maxSize: 8 * 1024 * 1024, sizeCalculation: (_v, text) => text.length + 1 })));
+  const verdict = known.get(query);
+  if (verdict !== undefined) return verdict === 'ok' ? undefined : verdict;
+  const refusal = lexedRefusal(query, limits);
+  known.set(query, refusal ?? 'ok');
+  return refusal;
+}
+
+function lexedRefusal(query: string, limits: TextLimits): Refusal | undefined {
   const lexer = new Lexer(new Source(query));
   let count = 0;
   try {

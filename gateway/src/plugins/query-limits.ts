@@ -137,19 +137,54 @@ export function checkQueryLimits(
   return validate(schema, withPageSizes(document, variables), rules)[0];
 }
 
+/** The page sizes a request asks for, as the cost sees them: the verdict for one document depends on nothing else. */
+function pageSizeKey(document: DocumentNode, variables: Record<string, unknown>): string {
+  let names = pageVariables.get(document);
+  if (!names) {
+    const found = new Set<string>();
+    visit(document, {
+      Argument(node) {
+        if ((node.name.value === 'first' || node.name.value === 'last') && node.value.kind === Kind.VARIABLE) found.add(node.value.name.value);
+      },
+    });
+    names = [...found];
+    pageVariables.set(document, names);
+  }
+  return names.map((n) => String(variables[n])).join(',');
+}
+const pageVariables = new WeakMap<DocumentNode, string[]>();
+
+/** Verdicts kept per schema, document and page sizes; a client may vary its page size, so a few per document. */
+const MAX_VERDICTS_PER_DOCUMENT = 16;
+
 /**
  * Runs once the operation is parsed and valid, when the variables (page sizes) are known. Body size,
  * query size, string literals and tokens are checked earlier, on the raw request
  * (edge/query-limit-refusal.ts), so nothing huge is parsed. Apollo registers an automatic persisted
  * query only after this hook passes, so a query over any limit is never stored.
+ *
+ * Apollo's document store hands back the same parsed document for the same text, so the verdict is
+ * kept per document (and schema, which a supergraph reload replaces) and page sizes: the rules run
+ * once per distinct operation, not once per request.
  */
 export function queryLimits(limits: QueryLimits): ApolloServerPlugin<RequestContext> {
   const rules = queryLimitRules(limits);
+  const verdicts = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, GraphQLError | null>>>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, request }) {
-          const broken = checkQueryLimits(schema, document, request.variables ?? {}, rules);
+          const variables = request.variables ?? {};
+          let bySchema = verdicts.get(schema);
+          if (!bySchema) verdicts.set(schema, (bySchema = new WeakMap()));
+          let byPage = bySchema.get(document);
+          if (!byPage) bySchema.set(document, (byPage = new Map()));
+          const key = pageSizeKey(document, variables);
+          let broken = byPage.get(key);
+          if (broken === undefined) {
+            broken = checkQueryLimits(schema, document, variables, rules) ?? null;
+            if (byPage.size < MAX_VERDICTS_PER_DOCUMENT) byPage.set(key, broken);
+          }
           if (broken) throw broken;
         },
       };
