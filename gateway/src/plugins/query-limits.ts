@@ -178,7 +178,7 @@ export function queryLimits(limits: QueryLimits): ApolloServerPlugin<RequestCont
           let bySchema = verdicts.get(schema);
           if (!bySchema) verdicts.set(schema, (bySchema = new WeakMap()));
           let byPage = bySchema.get(document);
-          if (!byPage) bySchema.set(document, (byPage = new Map()));
+          if (!byPage) bySchema.set(document, (byPage = new Map<string, GraphQLError | null>()));
           const key = pageSizeKey(document, variables);
           let broken = byPage.get(key);
           if (broken === undefined) {
