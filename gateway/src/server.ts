@@ -12,6 +12,7 @@ import { cachedProbe, probeSubgraphs } from './edge/readiness.ts';
 import { requestIdFrom } from './edge/request-id.ts';
 import { createCache, type Cache } from '@ecom/platform/cache';
 import { foldPartialErrors } from './plugins/partial-errors.ts';
+import { overrunAsOverloaded } from './plugins/overrun.ts';
 import { requestDeadline } from './plugins/request-deadline.ts';
 import { DEFAULT_RESILIENCE, type ResilienceSettings } from './subgraph-fetch/resilience.ts';
 import { SignedDataSource } from './subgraph-fetch/signed-data-source.ts';
@@ -247,6 +248,7 @@ function createApollo(
       requestDeadline({ queryMs: resilience.queryDeadlineMs, mutationMs: resilience.mutationDeadlineMs }),
       operationSpan(),
       foldPartialErrors(),
+      overrunAsOverloaded(),
       requestIdOnFaults(),
       queryLimits(limits),
       ...(rateLimiter ? [checkoutRateLimit(rateLimiter)] : []),

@@ -8,6 +8,7 @@ import { GraphQLError, type DocumentNode, type OperationDefinitionNode } from 'g
 import { fetchFault } from './fetch-failure.ts';
 import { recordFetchAnswer, recordFetchFault } from './fetch-span.ts';
 import { fallbackAnswer, rememberAnswer } from './last-known-fallback.ts';
+import { noteGatewayOverrun } from '../plugins/overrun.ts';
 import { signedHeaders } from './request-signing.ts';
 import { createSubgraphBreaker, type BreakerSettings } from './subgraph-breaker.ts';
 import type { StaleValues } from './stale-values.ts';
@@ -68,6 +69,7 @@ export class SignedDataSource implements GraphQLDataSource<RequestContext> {
       const status = (error as { extensions?: { response?: { status?: number } } }).extensions?.response?.status;
       (context.logger ?? this.options.logger).warn({ err: error, service, status }, 'subgraph fetch failed');
       const path = 'pathInIncomingRequest' in options ? trimPath(options.pathInIncomingRequest) : undefined;
+      if (error instanceof SubgraphFetchError && error.blame === 'gateway') noteGatewayOverrun(options.context);
       const fault = fetchFault(error, { service, path, requestId: context.requestId });
       recordFetchFault(fault, error);
       // A mutation is never answered from a fallback: it fails, typed, and the client retries with

@@ -8,6 +8,7 @@ import { logSink } from '../edge/support.ts';
 import { runClosedLoop, summarise, type Answer } from '../support/closed-loop.ts';
 import { startGraph, type Graph } from '../support/graph.ts';
 import { operation } from '../support/operations.ts';
+import { ADDRESS, mutate, shopperWithCart, variantsInStock } from '../mutations/shopper.ts';
 
 /**
  * The graph as `npm start` configures it (production deadlines, breakers and admission control)
@@ -43,14 +44,26 @@ const breakerOpenings = () => logs.lines.filter((l) => l.msg === 'circuit breake
 const failures = (answers: Answer[]) => answers.filter((a) => a.outcome === 'failed');
 
 describe('under more load than the graph can serve', () => {
-  it('64 closed-loop listing clients: every answer is complete, a typed partial answer or OVERLOADED, and no breaker opens', async () => {
+  it('64 closed-loop listing clients: every answer is complete, a typed partial answer or OVERLOADED, no breaker opens, and checkouts still go through', async () => {
+    const [variant] = await variantsInStock(graph, 20);
+    const buyers = await Promise.all([1, 2, 3, 4, 5].map((i) => shopperWithCart(graph, `buyer-${i}`, variant!, 1)));
     const opened = breakerOpenings().length;
-    const answers = await runClosedLoop({ url: graph.url, body: LISTING, tokens, durationMs: 10_000 });
+    const load = runClosedLoop({ url: graph.url, body: LISTING, tokens, durationMs: 10_000 });
+    // Five checkouts a second while the listings saturate the gateway: the checkout lane starts them.
+    await new Promise((r) => setTimeout(r, 3_000));
+    const orders = await Promise.all(
+      buyers.map(async ({ token, cart }, i) => {
+        await new Promise((r) => setTimeout(r, i * 200));
+        return mutate(graph, 'placeOrder', { cartId: cart.id, shippingAddress: ADDRESS }, token);
+      }),
+    );
+    const answers = await load;
     const summary = summarise(answers, 10_000);
     console.log('64 clients', summary);
     expect(failures(answers).slice(0, 3)).toEqual([]);
     expect(summary.complete).toBeGreaterThan(0);
     expect(breakerOpenings().length).toBe(opened);
+    expect(orders.map((o) => o.__typename)).toEqual(['Order', 'Order', 'Order', 'Order', 'Order']);
   });
 
   it("with the gateway's CPU saturated by other work and every subgraph healthy, no breaker opens", async () => {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_BREAKER, type BreakerSettings } from '../../src/subgraph-fetch/subgraph-breaker.ts';
 import { createSubgraphTransport } from '../../src/subgraph-fetch/subgraph-transport.ts';
 import { SignedDataSource } from '../../src/subgraph-fetch/signed-data-source.ts';
+import { overrunAsOverloaded } from '../../src/plugins/overrun.ts';
 
 const SIGNER: Signer = { caller: 'gateway', key: { kid: 'gw-1', secret: 'a-test-secret-of-enough-length' } };
 const TO_PRICING = { method: 'POST', path: '/graphql', target: 'pricing' };
@@ -46,8 +47,12 @@ afterAll(async () => {
   await new Promise((r) => server.close(r));
 });
 
-function run(source: SignedDataSource, budgetMs: number, principal = { userId: 'user-7', roles: ['admin', 'ops'] }) {
-  const context: RequestContext = { requestId: 'req-1', principal, deadline: Date.now() + budgetMs, logger };
+function run(
+  source: SignedDataSource,
+  budgetMs: number,
+  principal = { userId: 'user-7', roles: ['admin', 'ops'] },
+  context: RequestContext = { requestId: 'req-1', principal, deadline: Date.now() + budgetMs, logger },
+) {
   const options = {
     // GraphQLDataSourceRequestKind.INCOMING_OPERATION (the enum is not reachable from ESM)
     kind: 'incoming operation',
@@ -183,5 +188,41 @@ describe("the subgraph's breaker", () => {
     const requestsBefore = received.length;
     expect((await run(source, 5_000)).data).toEqual({ ok: true });
     expect(received).toHaveLength(requestsBefore + 1);
+  });
+});
+
+describe('a read the gateway could not serve in time', () => {
+  const respond = async (context: RequestContext, data: Record<string, unknown> | null) => {
+    const response = {
+      http: { status: undefined as number | undefined, headers: new Map<string, string>() },
+      body: { kind: 'single', singleResult: { data, errors: [{ message: 'x', extensions: { code: 'TIMEOUT', service: 'product' } }] } },
+    };
+    const listener = await overrunAsOverloaded().requestDidStart!({} as never);
+    await listener!.willSendResponse!({ response, contextValue: context, operation: { operation: 'query' } } as never);
+    return response;
+  };
+
+  it('is answered as OVERLOADED, 503 with Retry-After, when the deadline ran out on it and nothing came back', async () => {
+    mode = 'stall';
+    const context: RequestContext = { requestId: 'req-2', principal: { userId: null, roles: [] }, deadline: Date.now() + 60, logger };
+    await failure(run(dataSource(), 60, undefined, context));
+    const response = await respond(context, { products: null });
+    expect(response.http.status).toBe(503);
+    expect(response.http.headers.get('retry-after')).toBe('1');
+    expect(response.body.singleResult).toEqual({
+      errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'OVERLOADED', retryable: true }) })],
+    });
+  });
+
+  it('keeps its typed partial answer when some data came back, and its fault when the subgraph itself failed', async () => {
+    mode = 'stall';
+    const context: RequestContext = { requestId: 'req-3', principal: { userId: null, roles: [] }, deadline: Date.now() + 60, logger };
+    await failure(run(dataSource(), 60, undefined, context));
+    expect((await respond(context, { products: { edges: [] } })).http.status).toBeUndefined();
+
+    mode = 'fail';
+    const failed: RequestContext = { requestId: 'req-4', principal: { userId: null, roles: [] }, deadline: Date.now() + 5_000, logger };
+    await failure(run(dataSource(), 5_000, undefined, failed));
+    expect((await respond(failed, { products: null })).http.status).toBeUndefined();
   });
 });
