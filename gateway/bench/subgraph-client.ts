@@ -9,8 +9,7 @@
  *   npx tsx bench/subgraph-client.ts            (BENCH_ROUNDS, BENCH_REQUESTS, BENCH_CONCURRENCY)
  */
 import { fork } from 'node:child_process';
-import { Agent, request as httpRequest } from 'node:http';
-import { createServer } from 'node:http';
+import { Agent, createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseEnv } from '@ecom/platform/env';
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
