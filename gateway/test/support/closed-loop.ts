@@ -13,6 +13,8 @@ export interface Answer {
   status: number;
   /** For failures: what came back, to tell why. */
   detail?: string;
+  /** For partial answers: the services whose fields are missing. */
+  services?: string[];
 }
 
 /** Fault codes a listing may carry for the fields one subgraph could not fill. */
@@ -20,7 +22,7 @@ const PARTIAL_CODES = new Set(['TIMEOUT', 'SERVICE_UNAVAILABLE']);
 
 interface Body {
   data?: { products?: { edges?: unknown[] } | null } | null;
-  errors?: { message: string; path?: unknown[]; extensions?: { code?: string } }[];
+  errors?: { message: string; path?: unknown[]; extensions?: { code?: string; service?: string } }[];
 }
 
 export function classify(status: number, body: Body | undefined): Outcome {
@@ -66,6 +68,7 @@ export async function runClosedLoop(options: LoopOptions): Promise<Answer[]> {
         const outcome = classify(res.status, body);
         answer = { outcome, latencyMs: performance.now() - started, status: res.status };
         if (outcome === 'failed') answer.detail = text.slice(0, 300);
+        if (outcome === 'partial') answer.services = [...new Set(body!.errors!.map((e) => e.extensions?.service ?? ''))].sort();
         if (outcome === 'refused') retryAfterMs = Math.min(options.maxRetryAfterMs ?? 1_000, Number(res.headers.get('retry-after') ?? 1) * 1_000);
       } catch (error) {
         answer = { outcome: 'failed', latencyMs: performance.now() - started, status: 0, detail: String(error) };
