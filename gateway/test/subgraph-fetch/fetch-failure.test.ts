@@ -1,6 +1,7 @@
-import { INTERNAL_MESSAGE } from '@ecom/platform/errors';
+import { RemoteGraphQLDataSource } from '@apollo/gateway';
+import { fault, INTERNAL_MESSAGE } from '@ecom/platform/errors';
 import { describe, expect, it } from 'vitest';
-import { fetchFault } from '../../src/subgraph-fetch/fetch-failure.ts';
+import { fetchFault, subgraphOverloaded } from '../../src/subgraph-fetch/fetch-failure.ts';
 import { BreakerOpenError } from '../../src/subgraph-fetch/subgraph-breaker.ts';
 
 const fetch = { service: 'pricing', path: ['products', 'edges'], requestId: 'req-1' };
@@ -32,5 +33,24 @@ describe('fetchFault', () => {
       expect(fault.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', service: 'pricing', retryable: true });
       expect(fault.message).not.toContain('internal detail');
     }
+  });
+
+  it('a subgraph shedding load (503 OVERLOADED) is SERVICE_UNAVAILABLE, marked overloaded; another 503 is not', async () => {
+    // The error as Apollo's data source builds it from the subgraph's answer.
+    const answer = (status: number, error: { toJSON(): unknown }) =>
+      new RemoteGraphQLDataSource().errorFromResponse(
+        new Response(JSON.stringify({ errors: [error.toJSON()] }), { status, headers: { 'content-type': 'application/json' } }),
+      );
+    const shed = await answer(503, fault('OVERLOADED', 'The pricing service is at capacity right now.', { service: 'pricing', reason: 'db_pool' }));
+    expect(subgraphOverloaded(shed)).toBe(true);
+    const f = fetchFault(shed, fetch);
+    expect(f.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', service: 'pricing', retryable: true, overloaded: true });
+    expect(f.path).toEqual(['products', 'edges']);
+
+    const outage = await answer(503, fault('SERVICE_UNAVAILABLE', 'Injected fault: unavailable', { service: 'pricing' }));
+    expect(subgraphOverloaded(outage)).toBe(false);
+    expect(fetchFault(outage, fetch).extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', service: 'pricing', retryable: true });
+    expect(subgraphOverloaded(await answer(500, fault('OVERLOADED', undefined)))).toBe(false);
+    for (const other of [withStatus(503), new Error('connect ECONNREFUSED'), null, undefined]) expect(subgraphOverloaded(other)).toBe(false);
   });
 });
