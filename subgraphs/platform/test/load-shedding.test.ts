@@ -23,14 +23,25 @@ const READ = '{ ping }';
 const MUTATION = 'mutation { touch(idempotencyKey: "k-1") }';
 const POOL_SIZE = 2;
 
+/** Sheds for deadlines and the pool as in production; not for lag, which a loaded machine causes too. */
 let sg: TestSubgraph<Record<string, unknown>>;
+/** Sheds for lag as in production: the test saturates the loop itself. */
+let lagging: TestSubgraph<Record<string, unknown>>;
 
 beforeAll(async () => {
   // The production defaults, not the harness's functional-test ones.
-  sg = await startTestSubgraph(tiny, { loadShedding: DEFAULT_LOAD_SHEDDING, databasePoolSize: POOL_SIZE });
-  for (let i = 0; i < 5; i++) await sg.call(READ); // JIT and connection warm-up before anything is timed
+  sg = await startTestSubgraph(tiny, {
+    loadShedding: { ...DEFAULT_LOAD_SHEDDING, eventLoopLagMs: 0, mutationEventLoopLagMs: 0 },
+    databasePoolSize: POOL_SIZE,
+  });
+  lagging = await startTestSubgraph(tiny, { loadShedding: DEFAULT_LOAD_SHEDDING });
+  // JIT and connection warm-up before anything is timed.
+  for (let i = 0; i < 5; i++) await Promise.all([sg.call(READ), lagging.call(READ)]);
 });
-afterAll(() => sg?.dispose());
+afterAll(async () => {
+  await sg?.dispose();
+  await lagging?.dispose();
+});
 
 /**
  * `times` calls one after another, each checked by `expectEach`, and the fastest answer's time. The
@@ -62,8 +73,8 @@ async function shedCount(reason: string): Promise<number> {
   return (await shedRequests.get()).values.find((v) => v.labels.service === 'pricing' && v.labels.reason === reason)?.value ?? 0;
 }
 
-async function probe(path: '/healthz' | '/readyz'): Promise<number> {
-  return (await fetch(new URL(path, sg.url))).status;
+async function probe(server: TestSubgraph<Record<string, unknown>>, path: '/healthz' | '/readyz'): Promise<number> {
+  return (await fetch(new URL(path, server.url))).status;
 }
 
 /** Runs the loop flat out in `turns` turns of `turnMs`, as a saturated subgraph does. */
@@ -94,14 +105,14 @@ describe('a spent deadline', () => {
       () => sg.call(READ, {}, { deadlineMs: 3 }),
       (res) => expectOverloaded(res, 'deadline'),
     );
-    expect(ms).toBeLessThan(25);
+    expect(ms).toBeLessThan(50);
     expectOverloaded(await sg.call(MUTATION, {}, { deadlineMs: 2 }), 'deadline');
     expect(await shedCount('deadline')).toBe(before + 6);
   });
 
   it('runs what still has time to be useful', async () => {
-    expect(await sg.call(READ, {}, { deadlineMs: 60 })).toMatchObject({ status: 200, data: { ping: 'pong' } });
-    expect(await sg.call(MUTATION, {}, { deadlineMs: 60 })).toMatchObject({ status: 200, data: { touch: 'touched' } });
+    expect(await sg.call(READ, {}, { deadlineMs: 1_000 })).toMatchObject({ status: 200, data: { ping: 'pong' } });
+    expect(await sg.call(MUTATION, {}, { deadlineMs: 1_000 })).toMatchObject({ status: 200, data: { touch: 'touched' } });
   });
 });
 
@@ -111,18 +122,18 @@ describe('a saturated event loop', () => {
     await saturateLoop(6, 200);
     const ms = await fastest(
       3,
-      () => sg.call(READ),
+      () => lagging.call(READ),
       (res) => expectOverloaded(res, 'event_loop'),
     );
-    expect(ms).toBeLessThan(25);
+    expect(ms).toBeLessThan(50);
     // A lag of ~200 ms is not the extreme one (1 s) at which mutations and a sibling's calls are refused too.
-    expect(await sg.call(MUTATION)).toMatchObject({ status: 200, data: { touch: 'touched' } });
-    expect(await sg.call(READ, {}, { caller: 'cart' })).toMatchObject({ status: 200 });
-    expect(await probe('/healthz')).toBe(200);
-    expect(await probe('/readyz')).toBe(200);
-    expect(await shedCount('event_loop')).toBeGreaterThan(before);
+    expect(await lagging.call(MUTATION)).toMatchObject({ status: 200, data: { touch: 'touched' } });
+    expect(await lagging.call(READ, {}, { caller: 'cart' })).toMatchObject({ status: 200 });
+    expect(await probe(lagging, '/healthz')).toBe(200);
+    expect(await probe(lagging, '/readyz')).toBe(200);
+    expect(await shedCount('event_loop')).toBe(before + 3);
 
-    await until(async () => (await sg.call(READ)).status === 200);
+    await until(async () => (await lagging.call(READ)).status === 200, 15_000);
   });
 });
 
@@ -131,6 +142,10 @@ describe('a standing queue for database connections', () => {
     const connections = sg.dbHandle.kind === 'postgres' ? POOL_SIZE : 1;
     // More waiting than DEFAULT_LOAD_SHEDDING's 2 per connection: real transactions, held open.
     const held = connections * (1 + DEFAULT_LOAD_SHEDDING.dbWaitingPerConnection) + 1;
+    // The same rule as the server's, asked in the very tick the queue forms: a loaded machine may
+    // take longer than dbStandingMs to deliver an HTTP call.
+    const sameRule = createLoadShedder('pricing', { ...DEFAULT_LOAD_SHEDDING, eventLoopLagMs: 0 }, sg.dbHandle.pool);
+    const gatewayRead = { budgetMs: undefined, waitedMs: 0, caller: 'gateway', isMutation: () => false } as const;
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const transactions = Array.from({ length: held }, () =>
@@ -142,24 +157,26 @@ describe('a standing queue for database connections', () => {
     let readiness: Promise<number> | undefined;
     try {
       expect(sg.dbHandle.pool.waiting).toBe(held - connections);
-      // A burst is not a standing queue: served (this read needs no connection).
-      expect(await sg.call(READ)).toMatchObject({ status: 200 });
+      // A burst is not a standing queue, yet.
+      expect(sameRule.check(gatewayRead)).toBeUndefined();
 
       await new Promise((r) => setTimeout(r, DEFAULT_LOAD_SHEDDING.dbStandingMs + 20));
+      expect(sameRule.check(gatewayRead)).toBe('db_pool');
       const before = await shedCount('db_pool');
       const ms = await fastest(
         5,
         () => sg.call(READ),
         (res) => expectOverloaded(res, 'db_pool'),
       );
-      expect(ms).toBeLessThan(25);
+      expect(ms).toBeLessThan(50);
       expect(await shedCount('db_pool')).toBe(before + 5);
       // Mutations and a sibling's calls join the queue as any transaction does; probes are never refused.
       expect(await sg.call(MUTATION)).toMatchObject({ status: 200 });
       expect(await sg.call(READ, {}, { caller: 'cart' })).toMatchObject({ status: 200 });
-      expect(await probe('/healthz')).toBe(200);
-      readiness = probe('/readyz'); // it pings the database, so it answers once a connection is free
+      expect(await probe(sg, '/healthz')).toBe(200);
+      readiness = probe(sg, '/readyz'); // it pings the database, so it answers once a connection is free
     } finally {
+      sameRule.stop();
       release();
       await Promise.all(transactions);
     }
