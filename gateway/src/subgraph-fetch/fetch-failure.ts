@@ -111,11 +111,24 @@ function timedOut(error: unknown): boolean {
   return name === 'AbortError' || name === 'TimeoutError';
 }
 
+/**
+ * The subgraph refused the fetch at once because it is shedding load: HTTP 503 with its own
+ * `OVERLOADED` (platform load-shedding.ts). Nothing ran there, and nothing should be retried now;
+ * it is the subgraph's own verdict on its capacity, so a breaker may count it as the subgraph's.
+ */
+export function subgraphOverloaded(error: unknown): boolean {
+  const response = (error as { extensions?: { response?: { status?: unknown; body?: unknown } } } | null)?.extensions?.response;
+  if (response?.status !== 503) return false;
+  const errors: unknown = (response.body as { errors?: unknown } | null | undefined)?.errors;
+  return Array.isArray(errors) && errors.some((e) => (e as { extensions?: { code?: unknown } } | null)?.extensions?.code === 'OVERLOADED');
+}
+
 /** A failed fetch becomes one typed fault naming the subgraph, never its internals. */
 export function fetchFault(error: unknown, fetch: FailedFetch): GraphQLError {
   const { service, path } = fetch;
   const status = (error as { extensions?: { response?: { status?: number } } }).extensions?.response?.status;
   if (error instanceof BreakerOpenError) return serviceFault('SERVICE_UNAVAILABLE', { service }, { circuit: 'open' }, { path });
+  if (subgraphOverloaded(error)) return serviceFault('SERVICE_UNAVAILABLE', { service }, { overloaded: true }, { path });
   if (timedOut(error)) return serviceFault('TIMEOUT', { service }, {}, { path });
   // A 4xx from our own subgraph means the gateway sent something it should not have: our fault.
   if (status !== undefined && status < 500 && status !== 429) return serviceFault('INTERNAL', { service }, { requestId: fetch.requestId }, { path });

@@ -7,9 +7,32 @@ import { dbPoolConnections } from './metrics.ts';
  * the pool's size is waiting for a connection. postgres.js has `poolSize` connections; PGlite is
  * one connection that runs one statement or transaction at a time, the rest queue behind it.
  */
-class PoolUsage {
+class PoolUsage implements PoolWatch {
   active = 0;
+  private readonly listeners = new Set<(waiting: number) => void>();
   constructor(readonly size: number) {}
+
+  get waiting(): number {
+    return Math.max(0, this.active - this.size);
+  }
+
+  onChange(listener: (waiting: number) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  changed(): void {
+    publish();
+    for (const listener of this.listeners) listener(this.waiting);
+  }
+}
+
+/** One db handle's pool, as load shedding reads it: its size, and work waiting for a connection. */
+export interface PoolWatch {
+  readonly size: number;
+  readonly waiting: number;
+  /** Called with `waiting` after every checkout and release; returns the unsubscribe. */
+  onChange(listener: (waiting: number) => void): () => void;
 }
 
 const pools = new Set<PoolUsage>();
@@ -31,10 +54,10 @@ function publish(): void {
 
 function held<T>(pool: PoolUsage, work: () => Promise<T>): Promise<T> {
   pool.active += 1;
-  publish();
+  pool.changed();
   const release = () => {
     pool.active -= 1;
-    publish();
+    pool.changed();
   };
   let pending: Promise<T>;
   try {
@@ -75,7 +98,7 @@ function countedStatement<Q extends object>(query: Q, pool: PoolUsage): Q {
 }
 
 /** Wraps what drizzle calls on a postgres.js client: `unsafe` per statement, `begin` per transaction. */
-export function countPostgresPool<C extends object>(client: C, size: number): { client: C; release(): void } {
+export function countPostgresPool<C extends object>(client: C, size: number): { client: C; pool: PoolWatch; release(): void } {
   const pool = new PoolUsage(size);
   pools.add(pool);
   publish();
@@ -91,11 +114,11 @@ export function countPostgresPool<C extends object>(client: C, size: number): { 
       return value;
     },
   });
-  return { client: counted, release: () => (pools.delete(pool), publish()) };
+  return { client: counted, pool, release: () => (pools.delete(pool), publish()) };
 }
 
 /** Wraps what drizzle calls on PGlite (`query`, `exec`, `transaction`): one connection, the rest queue. */
-export function countPgliteConnection<C extends object>(client: C): { client: C; release(): void } {
+export function countPgliteConnection<C extends object>(client: C): { client: C; pool: PoolWatch; release(): void } {
   const pool = new PoolUsage(1);
   pools.add(pool);
   publish();
@@ -111,5 +134,5 @@ export function countPgliteConnection<C extends object>(client: C): { client: C;
       return fn.bind(target);
     },
   });
-  return { client: counted, release: () => (pools.delete(pool), publish()) };
+  return { client: counted, pool, release: () => (pools.delete(pool), publish()) };
 }

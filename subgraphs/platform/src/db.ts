@@ -8,7 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
-import { countPgliteConnection, countPostgresPool } from './db-pool-usage.ts';
+import { countPgliteConnection, countPostgresPool, type PoolWatch } from './db-pool-usage.ts';
 import { traceSqlStatements } from './sql-spans.ts';
 
 export type Db<TSchema extends Record<string, unknown> = Record<string, unknown>> = PgDatabase<PgQueryResultHKT, TSchema>;
@@ -16,6 +16,8 @@ export type Db<TSchema extends Record<string, unknown> = Record<string, unknown>
 export interface DbHandle<TSchema extends Record<string, unknown>> {
   db: Db<TSchema>;
   kind: 'postgres' | 'pglite';
+  /** Connections in use and work waiting for one (load shedding reads it). */
+  pool: PoolWatch;
   /** Statements sent since creation; tests read it to prove batching. */
   statementCount(): number;
   close(): Promise<void>;
@@ -92,6 +94,7 @@ export async function openDb<TSchema extends Record<string, unknown>>(options: D
     return {
       db: db as unknown as Db<TSchema>,
       kind: 'postgres',
+      pool: pool.pool,
       statementCount: () => statements,
       close: async () => {
         pool.release();
@@ -113,6 +116,7 @@ export async function openDb<TSchema extends Record<string, unknown>>(options: D
   return {
     db: db as unknown as Db<TSchema>,
     kind: 'pglite',
+    pool: connection.pool,
     statementCount: () => statements,
     close: async () => {
       connection.release();

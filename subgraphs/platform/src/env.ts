@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DEFAULT_FIELD_BUDGETS, parseFieldBudgets, type FieldBudgets } from './deadline.ts';
 import { noFaults, type FaultInjection } from './fault-injection.ts';
+import { DEFAULT_LOAD_SHEDDING, type LoadSheddingSettings } from './load-shedding.ts';
 import type { KeyRing, Signer, TrustedCallers } from './gateway-credential.ts';
 import { CALLER_NAMES, CALLERS_OF, SUBGRAPH_NAMES, type CallerName, type SubgraphName } from './subgraph-names.ts';
 
@@ -175,6 +176,15 @@ export const platformEnvShape = {
   FIELD_BUDGET_MS: z.coerce.number().int().positive().default(250),
   /** Per-field budgets: `Product.priceRange=200,Variant.stock=150`. */
   FIELD_BUDGETS: z.string().optional(),
+  /** Load shedding (load-shedding.ts): a request with less than this left of its deadline is refused at once. */
+  LOAD_SHED_MIN_DEADLINE_MS: z.coerce.number().int().min(0).default(DEFAULT_LOAD_SHEDDING.minDeadlineMs),
+  /** Reads are refused while the event loop lags more than this (averaged over about half a second); 0: never. */
+  LOAD_SHED_EVENT_LOOP_LAG_MS: z.coerce.number().int().min(0).default(DEFAULT_LOAD_SHEDDING.eventLoopLagMs),
+  /** Mutations are refused only past this lag (or with their deadline spent); 0: never. */
+  LOAD_SHED_MUTATION_EVENT_LOOP_LAG_MS: z.coerce.number().int().min(0).default(DEFAULT_LOAD_SHEDDING.mutationEventLoopLagMs),
+  /** Reads are refused while more than this × DATABASE_POOL_SIZE wait for a connection, for LOAD_SHED_DB_STANDING_MS; 0: never. */
+  LOAD_SHED_DB_WAITING_PER_CONNECTION: z.coerce.number().min(0).default(DEFAULT_LOAD_SHEDDING.dbWaitingPerConnection),
+  LOAD_SHED_DB_STANDING_MS: z.coerce.number().int().min(0).default(DEFAULT_LOAD_SHEDDING.dbStandingMs),
   /** Fault injection (refused in production): none | delay | error. */
   FAULT_MODE: z.enum(['none', 'delay', 'error']).default('none'),
   FAULT_DELAY_MS: z.coerce.number().int().nonnegative().default(5000),
@@ -213,6 +223,25 @@ export function faultsFrom(env: Pick<PlatformEnv, 'NODE_ENV' | 'FAULT_MODE' | 'F
 
 export function fieldBudgetsFrom(env: Pick<PlatformEnv, 'FIELD_BUDGET_MS' | 'FIELD_BUDGETS'>): FieldBudgets {
   return { ...DEFAULT_FIELD_BUDGETS, defaultMs: env.FIELD_BUDGET_MS, perField: parseFieldBudgets(env.FIELD_BUDGETS) };
+}
+
+export function loadSheddingFrom(
+  env: Pick<
+    PlatformEnv,
+    | 'LOAD_SHED_MIN_DEADLINE_MS'
+    | 'LOAD_SHED_EVENT_LOOP_LAG_MS'
+    | 'LOAD_SHED_MUTATION_EVENT_LOOP_LAG_MS'
+    | 'LOAD_SHED_DB_WAITING_PER_CONNECTION'
+    | 'LOAD_SHED_DB_STANDING_MS'
+  >,
+): LoadSheddingSettings {
+  return {
+    minDeadlineMs: env.LOAD_SHED_MIN_DEADLINE_MS,
+    eventLoopLagMs: env.LOAD_SHED_EVENT_LOOP_LAG_MS,
+    mutationEventLoopLagMs: env.LOAD_SHED_MUTATION_EVENT_LOOP_LAG_MS,
+    dbWaitingPerConnection: env.LOAD_SHED_DB_WAITING_PER_CONNECTION,
+    dbStandingMs: env.LOAD_SHED_DB_STANDING_MS,
+  };
 }
 
 /** Production keys: 32 bytes or more, and never a development default published in the README. */

@@ -190,6 +190,13 @@ export const subgraphRequests = new Histogram({
   registers: [registry],
 });
 
+export const shedRequests = new Counter({
+  name: 'graph_subgraph_shed_requests_total',
+  help: 'Requests a subgraph refused at once with OVERLOADED (HTTP 503) instead of queueing them, by service and reason (deadline, event_loop, db_pool).',
+  labelNames: ['service', 'reason'] as const,
+  registers: [registry],
+});
+
 let defaultsCollected = false;
 
 /** Node process metrics (CPU, memory, event loop lag, GC), once per process. */

@@ -5,6 +5,7 @@ import { audited, startAuditSweeper, DEFAULT_AUDIT_RETENTION_DAYS, type AuditTab
 import { createCache, type Cache } from './cache.ts';
 import { DEFAULT_FIELD_BUDGETS, type DeadlineOptions, type FieldBudgets } from './deadline.ts';
 import { noFaults, type FaultInjection } from './fault-injection.ts';
+import type { LoadSheddingSettings } from './load-shedding.ts';
 import { openDb, pingDb, type Db, type DbHandle } from './db.ts';
 import type { RequestCredentials, SubgraphName } from './env.ts';
 import type { EventsConfig } from './events/events-config.ts';
@@ -38,6 +39,8 @@ export interface SubgraphConfig {
   events?: EventsConfig;
   /** Days audit rows are kept (`AUDIT_RETENTION_DAYS`); default 400. */
   auditRetentionDays?: number;
+  /** When the server refuses requests at once with OVERLOADED (`LOAD_SHED_*`); default DEFAULT_LOAD_SHEDDING. */
+  loadShedding?: LoadSheddingSettings;
 }
 
 export interface SubgraphDeps<TSchema extends Record<string, unknown>> {
@@ -158,6 +161,8 @@ export async function bootSubgraph<TSchema extends Record<string, unknown>, TCon
           logger,
           trustedCallers: config.credentials.trusted,
           faults,
+          loadShedding: config.loadShedding,
+          dbPool: dbHandle.pool,
           plugins: def.plugins?.(deps),
           extendContext: (base) => def.createContext(base, deps),
           ready: async () => {

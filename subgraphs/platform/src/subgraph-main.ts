@@ -4,6 +4,7 @@ import {
   faultsFrom,
   fieldBudgetsFrom,
   listenPortOf,
+  loadSheddingFrom,
   parseEnv,
   platformEnvShape,
   REPO_ROOT,
@@ -43,6 +44,7 @@ export async function runSubgraph<TSchema extends Record<string, unknown>, TCont
     settings,
     fieldBudgets: fieldBudgetsFrom(env),
     faults: faultsFrom(env),
+    loadShedding: loadSheddingFrom(env),
     events: eventsConfigFrom({ ...env, EVENTS_DIR: resolve(REPO_ROOT, env.EVENTS_DIR ?? join(env.DATA_DIR, 'events')) }),
   });
   await booted.listen(listenPortOf(def.name, subgraphUrls), env.LISTEN_HOST);

@@ -4,10 +4,12 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 // eslint-disable-next-line no-restricted-imports -- @apollo/subgraph's entry point exports no resolver-map type; the one derivable from buildSubgraphSchema's parameters is fixed to an `any` context.
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { parse, type GraphQLFormattedError } from 'graphql';
+import type { PoolWatch } from './db-pool-usage.ts';
 import { fault, INTERNAL_MESSAGE } from './errors.ts';
 import { beforeRequest, type FaultInjection } from './fault-injection.ts';
 import { verifySignature, type TrustedCallers } from './gateway-credential.ts';
 import { createHttpHost, headerMapOf, parseJsonBody, readBody, sendFaults } from './http-host.ts';
+import { budgetOf, createLoadShedder, DEFAULT_LOAD_SHEDDING, isMutationBody, type LoadSheddingSettings } from './load-shedding.ts';
 import type { Logger } from './logger.ts';
 import { operationSpan } from './operation-span.ts';
 import { logSubgraphRequests } from './request-log.ts';
@@ -30,6 +32,10 @@ export interface SubgraphServerOptions<TContext extends RequestContext> {
   trustedCallers: TrustedCallers;
   /** Read on every request, so a test changes a running server's faults. */
   faults: FaultInjection;
+  /** When to refuse a request at once with OVERLOADED (load-shedding.ts); default DEFAULT_LOAD_SHEDDING. */
+  loadShedding?: LoadSheddingSettings;
+  /** The subgraph's database pool, whose standing queue sheds reads. */
+  dbPool?: PoolWatch;
 }
 
 export interface RunningSubgraph {
@@ -78,18 +84,34 @@ export async function startSubgraph<TContext extends RequestContext>(
   });
   await apollo.start();
   const replays = createReplayGuard();
+  const shedder = createLoadShedder(options.name, options.loadShedding ?? DEFAULT_LOAD_SHEDDING, options.dbPool);
 
   const host = createHttpHost({
     service: options.name,
     logger: options.logger,
     readiness: async () => ({ ready: await options.ready() }),
     async graphql(req, res, url) {
+      const arrived = performance.now();
       const body = await readBody(req);
       if (body === null) return sendFaults(res, 413, [fault('INVALID_INPUT', 'Request body too large')]);
       const request = { method: req.method ?? 'GET', path: url.pathname + url.search, target: options.name };
       const signature = verifySignature(options.trustedCallers, request, req.headers, body.toString('utf8'));
       if (!signature || !replays.firstUse(signature)) {
         return sendFaults(res, 401, [fault('UNAUTHENTICATED', 'This service accepts only requests signed for it by a trusted caller.')]);
+      }
+      // Before any work of its own: a refusal must cost next to nothing, or shedding adds to the load.
+      const shed = shedder.check({
+        budgetMs: budgetOf(req.headers[HEADERS.deadline]),
+        waitedMs: performance.now() - arrived,
+        caller: signature.caller,
+        isMutation: () => {
+          const parsed = parseJsonBody(req.method, body);
+          return parsed !== 'invalid' && isMutationBody(parsed.value);
+        },
+      });
+      if (shed) {
+        res.setHeader('retry-after', '1');
+        return sendFaults(res, 503, [shedder.refusal(shed)]);
       }
       const headers = headerMapOf(req);
 
@@ -116,6 +138,7 @@ export async function startSubgraph<TContext extends RequestContext>(
     url: `http://127.0.0.1:${port}/graphql`,
     async stop() {
       await host.stop();
+      shedder.stop();
       await apollo.stop();
     },
   };

@@ -11,6 +11,7 @@ import {
   type RequestCredentials,
   type SubgraphName,
 } from './env.ts';
+import { DEFAULT_LOAD_SHEDDING } from './load-shedding.ts';
 import { createLogger } from './logger.ts';
 import type { RequestContext } from './request-context.ts';
 import { bootSubgraph, type BootedSubgraph, type SubgraphConfig, type SubgraphDefinition } from './subgraph-app.ts';
@@ -97,6 +98,9 @@ export async function startTestSubgraph<TSchema extends Record<string, unknown>,
     logger: createLogger(def.name, 'silent'),
     // Functional tests must not lose fields to a loaded CI machine; resilience tests pass real budgets.
     fieldBudgets: { defaultMs: 10_000, perField: {}, marginMs: 25 },
+    // Nor to shedding: in tests one process hosts the whole graph, so its event-loop lag is every
+    // subgraph's and the gateway's. Only a spent deadline is refused; resilience tests pass real settings.
+    loadShedding: { ...DEFAULT_LOAD_SHEDDING, eventLoopLagMs: 0, mutationEventLoopLagMs: 0, dbWaitingPerConnection: 0 },
     ...overrides,
   }).catch(async (err: unknown) => {
     await database?.drop();
