@@ -9,7 +9,7 @@ import type { Refusal } from './refusal.ts';
  * instead of one that times out after queueing through its whole deadline.
  *
  * Lanes, refused in this order: reads, then mutations, then checkout (`placeOrder`, `payOrder`).
- * A lane may run past the limit by its headroom, and a freed slot goes to the highest lane
+ * A lane may run past the limit by its headroom (a share of the limit plus a few reserved slots), and a freed slot goes to the highest lane
  * waiting, so while reads saturate the gateway a checkout still starts at once. Within a lane,
  * one principal holds at most `principalShare` of the lane's slots.
  */
@@ -20,8 +20,10 @@ const LANES: readonly Lane[] = ['checkout', 'mutation', 'read'];
 
 export interface AdmissionSettings {
   limit: LimitSettings;
-  /** How far past the limit a lane may run, as a share of it (reads: 0). */
+  /** How far past the limit a lane may run, as a share of it (reads: 0)... */
   headroom: Record<Lane, number>;
+  /** ...and in slots, so that even at the smallest limit a checkout finds room while reads fill it. */
+  reserve: Record<Lane, number>;
   /** Longest a request waits for a slot before it is refused. */
   queueWaitMs: Record<Lane, number>;
   /** Most requests waiting at once, all lanes together. */
@@ -33,7 +35,8 @@ export interface AdmissionSettings {
 export const DEFAULT_ADMISSION: AdmissionSettings = {
   limit: DEFAULT_LIMIT,
   headroom: { read: 0, mutation: 0.25, checkout: 0.5 },
-  queueWaitMs: { read: 20, mutation: 100, checkout: 250 },
+  reserve: { read: 0, mutation: 2, checkout: 4 },
+  queueWaitMs: { read: 20, mutation: 100, checkout: 500 },
   maxQueue: 256,
   principalShare: 0.5,
 };
@@ -67,7 +70,7 @@ export function createAdmissionControl(settings: AdmissionSettings = DEFAULT_ADM
   let waiting = 0;
   admissionLimit.set(limiter.limit);
 
-  const laneCap = (lane: Lane) => Math.max(1, Math.ceil(limiter.limit * (1 + settings.headroom[lane])));
+  const laneCap = (lane: Lane) => Math.max(1, Math.ceil(limiter.limit * (1 + settings.headroom[lane])) + settings.reserve[lane]);
   const principalCap = (lane: Lane) => Math.max(1, Math.floor(laneCap(lane) * settings.principalShare));
   const fits = (lane: Lane, principal: string) => running.total < laneCap(lane) && (byPrincipal.get(principal) ?? 0) < principalCap(lane);
   /** A waiter of this lane or a higher one is ahead: a newcomer may not jump it. */

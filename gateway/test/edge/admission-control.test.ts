@@ -97,7 +97,7 @@ describe('admission control', () => {
   });
 
   it('lets a checkout start at once while reads fill the limit, and gives a freed slot to a checkout before a read', async () => {
-    const control = createAdmissionControl({ ...fixedLimit(4), principalShare: 1 });
+    const control = createAdmissionControl({ ...fixedLimit(4), principalShare: 1, reserve: { read: 0, mutation: 0, checkout: 0 } });
     const reads = await Promise.all([1, 2, 3, 4].map((i) => admitted(control.acquire('read', `r${i}`, 'q'))));
     // Reads are at the limit: a fifth read queues, a mutation (up to 5) and a checkout (up to 6) run in their headroom.
     const queuedRead = control.acquire('read', 'r5', 'q');
@@ -117,6 +117,15 @@ describe('admission control', () => {
     reads.forEach((r) => r.release());
     ((await queuedCheckout) as Admitted).release();
     expect(control.inFlight).toBe(0);
+  });
+
+  it('keeps slots for checkouts even at the smallest limit, while reads fill it', async () => {
+    const control = createAdmissionControl(fixedLimit(2));
+    const reads = await Promise.all(['a', 'b'].map((p) => admitted(control.acquire('read', p, 'q'))));
+    expect(isRefusal(await control.acquire('read', 'c', 'q'))).toBe(true);
+    const checkouts = await Promise.all(['x', 'y', 'z', 'w'].map((p) => admitted(control.acquire('checkout', p, 'placeOrder'))));
+    expect(control.inFlight).toBe(6);
+    [...reads, ...checkouts].forEach((h) => h.release());
   });
 
   it('keeps one principal from taking every slot of a lane: another principal still starts', async () => {

@@ -83,7 +83,9 @@ describe('under more load than the graph can serve', () => {
     expect(breakerOpenings().length).toBe(opened);
   });
 
-  it('with pricing stalled, 16 clients still get their listing within 500 ms with the other fields intact', async () => {
+  // How fast (the contract's 500 ms) is the benchmark's to measure (`npm run bench`, goodput); this
+  // checks what the answers are.
+  it('with pricing stalled, 16 clients still get their listing with the other fields intact and a typed error for the prices', async () => {
     Object.assign(pricingFaults, { mode: 'delay', delayMs: 5_000 });
     try {
       const answers = await runClosedLoop({ url: graph.url, body: LISTING, tokens: tokens.slice(0, 16), durationMs: 8_000 });
