@@ -9,6 +9,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { countPgliteConnection, countPostgresPool, type PoolWatch } from './db-pool-usage.ts';
+import { withPreparedStatements } from './pglite-prepared.ts';
 import { traceSqlStatements } from './sql-spans.ts';
 
 export type Db<TSchema extends Record<string, unknown> = Record<string, unknown>> = PgDatabase<PgQueryResultHKT, TSchema>;
@@ -111,7 +112,7 @@ export async function openDb<TSchema extends Record<string, unknown>>(options: D
   const client = new PGlite(dataDir);
   await client.waitReady;
   await migratePglite(drizzlePglite(client), migrationConfig);
-  const connection = countPgliteConnection(client);
+  const connection = countPgliteConnection(withPreparedStatements(client));
   const db = drizzlePglite(connection.client, { schema: options.schema, logger });
   return {
     db: db as unknown as Db<TSchema>,

@@ -1,5 +1,5 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 // eslint-disable-next-line no-restricted-imports -- @apollo/subgraph's entry point exports no resolver-map type; the one derivable from buildSubgraphSchema's parameters is fixed to an `any` context.
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
@@ -75,6 +75,9 @@ export async function startSubgraph<TContext extends RequestContext>(
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
+      // Installed implicitly, it wraps every field's resolver to collect cache hints (none of our
+      // schemas gives one) for a `cache-control: no-store` the gateway reads as no header at all.
+      ApolloServerPluginCacheControlDisabled(),
       operationSpan<TContext>(),
       logSubgraphRequests<TContext>(options.name),
       ...(options.plugins ?? []),

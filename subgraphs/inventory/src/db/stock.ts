@@ -1,5 +1,6 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '@ecom/platform/db';
+import { anyOf, preparedPer } from '@ecom/platform/prepared-query';
 import type * as schema from './schema.ts';
 import { stockLevels, stockMovements, type MovementKind } from './schema.ts';
 import { appendStockCrossings } from './stock-outbox.ts';
@@ -8,22 +9,24 @@ export type InventoryDb = Db<typeof schema>;
 /** A db or an open transaction of any schema: the statements here use no relational queries. */
 export type Executor = Db;
 
-export const stockByVariantIds = (db: Executor, ids: readonly string[]) =>
-  db
-    .select()
-    .from(stockLevels)
-    .where(inArray(stockLevels.variantId, [...ids]));
+const stockOfVariants = preparedPer((db: Executor) =>
+  db.select().from(stockLevels).where(anyOf(stockLevels.variantId, 'ids')).prepare('inventory_stock_of_variants'),
+);
+export const stockByVariantIds = (db: Executor, ids: readonly string[]) => stockOfVariants(db).execute({ ids });
 
-/** Units available per product, summed over its variants, in one grouped statement. */
-export const availabilityByProductIds = (db: Executor, ids: readonly string[]) =>
+const availabilityOfProducts = preparedPer((db: Executor) =>
   db
     .select({
       productId: stockLevels.productId,
       available: sql<number>`sum(${stockLevels.onHand} - ${stockLevels.reserved})`.mapWith(Number),
     })
     .from(stockLevels)
-    .where(inArray(stockLevels.productId, [...ids]))
-    .groupBy(stockLevels.productId);
+    .where(anyOf(stockLevels.productId, 'ids'))
+    .groupBy(stockLevels.productId)
+    .prepare('inventory_availability_of_products'),
+);
+/** Units available per product, summed over its variants, in one grouped statement. */
+export const availabilityByProductIds = (db: Executor, ids: readonly string[]) => availabilityOfProducts(db).execute({ ids });
 
 export async function stockOfVariant(db: Executor, variantId: string) {
   const [row] = await db.select().from(stockLevels).where(eq(stockLevels.variantId, variantId));

@@ -1,5 +1,6 @@
-import { and, asc, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '@ecom/platform/db';
+import { anyOf, preparedPer } from '@ecom/platform/prepared-query';
 import type { InboxTx } from '@ecom/platform/events/inbox';
 import * as schema from './schema.ts';
 import type { CouponRedemptionRow } from './schema.ts';
@@ -22,27 +23,32 @@ export const livePromotions = (db: MarketingDb) =>
     .where(isLive)
     .orderBy(...promotionOrder);
 
+const livePromotionsOfShops = preparedPer((db: MarketingDb) =>
+  db
+    .select()
+    .from(promotions)
+    .where(and(isLive, or(isNull(promotions.shopId), anyOf(promotions.shopId, 'shopIds'))))
+    .orderBy(...promotionOrder)
+    .prepare('marketing_live_promotions_of_shops'),
+);
 /** Live promotions targeting any of the shops or every shop; one statement. */
-export const livePromotionsForShops = (db: MarketingDb, shopIds: readonly string[]) =>
-  db
-    .select()
-    .from(promotions)
-    .where(and(isLive, or(isNull(promotions.shopId), inArray(promotions.shopId, [...shopIds]))))
-    .orderBy(...promotionOrder);
+export const livePromotionsForShops = (db: MarketingDb, shopIds: readonly string[]) => livePromotionsOfShops(db).execute({ shopIds });
 
+const promotionsWithIds = preparedPer((db: MarketingDb) =>
+  db.select().from(promotions).where(anyOf(promotions.id, 'ids')).prepare('marketing_promotions_by_ids'),
+);
 /** By id whether live or not: past orders and carts may still name an ended promotion. */
-export const promotionsByIds = (db: MarketingDb, ids: readonly string[]) =>
-  db
-    .select()
-    .from(promotions)
-    .where(inArray(promotions.id, [...ids]));
+export const promotionsByIds = (db: MarketingDb, ids: readonly string[]) => promotionsWithIds(db).execute({ ids });
 
-export const badgesOfProducts = (db: MarketingDb, productIds: readonly string[]) =>
+const badgesOf = preparedPer((db: MarketingDb) =>
   db
     .select()
     .from(productBadges)
-    .where(inArray(productBadges.productId, [...productIds]))
-    .orderBy(asc(productBadges.productId), asc(productBadges.kind));
+    .where(anyOf(productBadges.productId, 'productIds'))
+    .orderBy(asc(productBadges.productId), asc(productBadges.kind))
+    .prepare('marketing_badges_of_products'),
+);
+export const badgesOfProducts = (db: MarketingDb, productIds: readonly string[]) => badgesOf(db).execute({ productIds });
 
 /** The coupon with this (upper-case) code if it is valid now. */
 /**

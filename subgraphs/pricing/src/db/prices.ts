@@ -1,5 +1,6 @@
 import { and, desc, eq, gt, inArray, isNull, lte, max, min, or, sql } from 'drizzle-orm';
 import type { Db } from '@ecom/platform/db';
+import { anyOf, preparedPer } from '@ecom/platform/prepared-query';
 import * as schema from './schema.ts';
 import { priceCalendar, shippingRules, variantPrices } from './schema.ts';
 
@@ -26,9 +27,8 @@ const isCurrent = and(lte(priceCalendar.validFrom, sql`now()`), or(isNull(priceC
 // DISTINCT ON keeps the first row per variant: the latest valid_from (id breaks exact ties).
 const latestFirst = [priceCalendar.variantId, desc(priceCalendar.validFrom), desc(priceCalendar.id)] as const;
 
-/** The current price of each variant that has one, with its shop and product; one statement. */
-export function currentPricesOfVariants(db: PricingDb, variantIds: readonly string[]): Promise<CurrentPrice[]> {
-  return db
+const currentPrices = preparedPer((db: PricingDb) =>
+  db
     .selectDistinctOn([priceCalendar.variantId], {
       variantId: priceCalendar.variantId,
       productId: variantPrices.productId,
@@ -39,12 +39,17 @@ export function currentPricesOfVariants(db: PricingDb, variantIds: readonly stri
     })
     .from(priceCalendar)
     .innerJoin(variantPrices, eq(variantPrices.variantId, priceCalendar.variantId))
-    .where(and(inArray(priceCalendar.variantId, [...variantIds]), isCurrent))
-    .orderBy(...latestFirst);
+    .where(and(anyOf(priceCalendar.variantId, 'variantIds'), isCurrent))
+    .orderBy(...latestFirst)
+    .prepare('pricing_current_prices'),
+);
+
+/** The current price of each variant that has one, with its shop and product; one statement. */
+export function currentPricesOfVariants(db: PricingDb, variantIds: readonly string[]): Promise<CurrentPrice[]> {
+  return currentPrices(db).execute({ variantIds });
 }
 
-/** Min and max of the current prices of each product's variants; one statement for all products. */
-export async function priceRangesOfProducts(db: PricingDb, productIds: readonly string[]): Promise<PriceRangeRow[]> {
+const priceRanges = preparedPer((db: PricingDb) => {
   const current = db
     .selectDistinctOn([priceCalendar.variantId], {
       productId: variantPrices.productId,
@@ -53,13 +58,19 @@ export async function priceRangesOfProducts(db: PricingDb, productIds: readonly 
     })
     .from(variantPrices)
     .innerJoin(priceCalendar, eq(priceCalendar.variantId, variantPrices.variantId))
-    .where(and(inArray(variantPrices.productId, [...productIds]), isCurrent))
+    .where(and(anyOf(variantPrices.productId, 'productIds'), isCurrent))
     .orderBy(...latestFirst)
     .as('current');
-  const rows = await db
+  return db
     .select({ productId: current.productId, min: min(current.amount), max: max(current.amount), currency: current.currency })
     .from(current)
-    .groupBy(current.productId, current.currency);
+    .groupBy(current.productId, current.currency)
+    .prepare('pricing_price_ranges');
+});
+
+/** Min and max of the current prices of each product's variants; one statement for all products. */
+export async function priceRangesOfProducts(db: PricingDb, productIds: readonly string[]): Promise<PriceRangeRow[]> {
+  const rows = await priceRanges(db).execute({ productIds });
   return rows.map((r) => ({ productId: r.productId, min: Number(r.min), max: Number(r.max), currency: r.currency }));
 }
 

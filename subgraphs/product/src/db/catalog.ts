@@ -1,5 +1,6 @@
-import { and, asc, count, desc, eq, ilike, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, ilike, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@ecom/platform/db';
+import { anyOf, preparedPer } from '@ecom/platform/prepared-query';
 import * as schema from './schema.ts';
 import { categories, products, shops, variants } from './schema.ts';
 
@@ -68,31 +69,27 @@ export async function countProducts(db: ProductDb, filter: ProductFilter): Promi
   return row?.n ?? 0;
 }
 
-export const productsByIds = (db: ProductDb, ids: readonly string[]) =>
-  db
-    .select()
-    .from(products)
-    .where(inArray(products.id, [...ids]));
-export const variantsByIds = (db: ProductDb, ids: readonly string[]) =>
-  db
-    .select()
-    .from(variants)
-    .where(inArray(variants.id, [...ids]));
-export const variantsByProductIds = (db: ProductDb, ids: readonly string[]) =>
-  db
-    .select()
-    .from(variants)
-    .where(inArray(variants.productId, [...ids]))
-    .orderBy(asc(variants.position));
-export const categoriesByIds = (db: ProductDb, ids: readonly string[]) =>
-  db
-    .select()
-    .from(categories)
-    .where(inArray(categories.id, [...ids]));
-export const shopsByIds = (db: ProductDb, ids: readonly string[]) =>
-  db
-    .select()
-    .from(shops)
-    .where(inArray(shops.id, [...ids]));
+const productsWithIds = preparedPer((db: ProductDb) =>
+  db.select().from(products).where(anyOf(products.id, 'ids')).prepare('product_products_by_ids'),
+);
+export const productsByIds = (db: ProductDb, ids: readonly string[]) => productsWithIds(db).execute({ ids });
+
+const variantsWithIds = preparedPer((db: ProductDb) =>
+  db.select().from(variants).where(anyOf(variants.id, 'ids')).prepare('product_variants_by_ids'),
+);
+export const variantsByIds = (db: ProductDb, ids: readonly string[]) => variantsWithIds(db).execute({ ids });
+
+const variantsOfProducts = preparedPer((db: ProductDb) =>
+  db.select().from(variants).where(anyOf(variants.productId, 'ids')).orderBy(asc(variants.position)).prepare('product_variants_by_product_ids'),
+);
+export const variantsByProductIds = (db: ProductDb, ids: readonly string[]) => variantsOfProducts(db).execute({ ids });
+
+const categoriesWithIds = preparedPer((db: ProductDb) =>
+  db.select().from(categories).where(anyOf(categories.id, 'ids')).prepare('product_categories_by_ids'),
+);
+export const categoriesByIds = (db: ProductDb, ids: readonly string[]) => categoriesWithIds(db).execute({ ids });
+
+const shopsWithIds = preparedPer((db: ProductDb) => db.select().from(shops).where(anyOf(shops.id, 'ids')).prepare('product_shops_by_ids'));
+export const shopsByIds = (db: ProductDb, ids: readonly string[]) => shopsWithIds(db).execute({ ids });
 export const allCategories = (db: ProductDb) => db.select().from(categories).orderBy(asc(categories.position));
 export const allShops = (db: ProductDb) => db.select().from(shops).orderBy(asc(shops.id));
