@@ -124,6 +124,6 @@ export function heaviestQuery(planned: PlannedOperation[] = plannedOperations())
   const why = (p: PlannedOperation) => (p.type !== 'query' ? 'a mutation' : 'needs state of its own');
   const note =
     `most fetches of any registered operation: ${top.fetches}; ${chosen.name} has ${chosen.fetches} in ${chosen.levels} levels` +
-    (tied.length > 0 ? `; as many: ${tied.map((p) => `${p.name} (${why(p)})`).join(', ')}` : '');
+    (tied.length > 0 ? `; as many or more: ${tied.map((p) => `${p.name} (${why(p)})`).join(', ')}` : '');
   return { chosen, variables: SEED_VARIABLES[chosen.name]!, note };
 }
