@@ -1,0 +1,110 @@
+/**
+ * (e) Goodput under load (issue 10): closed-loop listing clients, each its own user, at 2, 16 and 64
+ * clients. Every answer is complete, partial (the listing with typed errors), refused (429, or 503
+ * OVERLOADED: turned away at once, retryable) or failed (anything else: `products` null, another
+ * status, a timeout). Then the lane check: while 64 listing clients saturate the gateway, placeOrder
+ * at a steady 5/s must still go through.
+ */
+import { randomUUID } from 'node:crypto';
+import { benchEnv } from '../env.ts';
+import { closedLoop, openLoop, percentile, postGraphQL, sleep, type Answer } from '../measure.ts';
+import { plannedOperations } from '../query-plans.ts';
+import { num, table, type SectionReport } from '../report.ts';
+import { kindOf, placed, placeOrder, shoppersWithCarts, stockFor } from '../shoppers.ts';
+import type { Stack } from '../stack.ts';
+
+export const CLIENT_COUNTS = [2, 16, 64];
+const LANE_ORDERS_PER_SECOND = 5;
+/** Longer than any deadline of the gateway: an answer this late is a failure of its own. */
+const CLIENT_TIMEOUT_MS = 10_000;
+
+function goodputRow(label: string, answers: Answer[], seconds: number) {
+  const of = (o: Answer['outcome']) => answers.filter((a) => a.outcome === o);
+  const admitted = answers.filter((a) => a.outcome === 'complete' || a.outcome === 'partial').map((a) => a.ms);
+  const failures = new Map<string, number>();
+  for (const a of of('failed')) failures.set(a.code ?? '?', (failures.get(a.code ?? '?') ?? 0) + 1);
+  return [
+    label,
+    num(of('complete').length / seconds),
+    num(of('partial').length / seconds),
+    num(of('refused').length / seconds),
+    num(of('failed').length / seconds),
+    num(percentile(admitted, 50), 0),
+    num(percentile(admitted, 99), 0),
+    num(
+      percentile(
+        of('refused').map((a) => a.ms),
+        99,
+      ),
+      0,
+    ),
+    [...failures]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([code, n]) => `${code} ${n}`)
+      .join(', ') || '–',
+  ];
+}
+
+export async function goodput(stack: Stack): Promise<SectionReport> {
+  const seconds = benchEnv.BENCH_SECONDS;
+  const listing = plannedOperations().find((p) => p.name === 'CategoryListing')!;
+  const body = JSON.stringify({ query: listing.body, variables: { first: 48 } });
+  const maxClients = Math.max(...CLIENT_COUNTS);
+  const tokens = await Promise.all(Array.from({ length: maxClients }, (_, i) => stack.token(`bench-reader-${i}-${randomUUID().slice(0, 8)}`)));
+  const read = (client: number) => postGraphQL(stack.url, body, { token: tokens[client], field: 'products', timeoutMs: CLIENT_TIMEOUT_MS });
+
+  await closedLoop(2, 2, read); // warm
+  const rows = [];
+  for (const clients of CLIENT_COUNTS) {
+    const started = performance.now();
+    const answers = await closedLoop(clients, seconds, read);
+    const took = (performance.now() - started) / 1000;
+    rows.push(goodputRow(`${clients} clients`, answers, took));
+    console.log(`  ${clients} clients: ${rows.at(-1)!.slice(1, 5).join(' / ')} complete/partial/refused/failed per s`);
+    await sleep(3_000); // queues drain, breakers settle
+  }
+
+  // The lane check: carts first, then reads at full tilt with checkouts at a steady rate beside them.
+  const orders = Math.round(LANE_ORDERS_PER_SECOND * seconds);
+  await stockFor(stack, orders);
+  const shoppers = await shoppersWithCarts(stack, orders, 'lane');
+  await sleep(1_000);
+  const started = performance.now();
+  const [readAnswers, checkout] = await Promise.all([
+    closedLoop(maxClients, seconds, read),
+    // Starts a beat after the reads, so every order meets a saturated gateway.
+    sleep(500).then(() => openLoop(LANE_ORDERS_PER_SECOND, orders, (i) => placeOrder(stack, shoppers[i]!))),
+  ]);
+  const took = (performance.now() - started) / 1000;
+  const ok = checkout.answers.filter((a) => placed(a.result));
+  const notPlaced = new Map<string, number>();
+  for (const a of checkout.answers) if (!placed(a.result)) notPlaced.set(kindOf(a.result), (notPlaced.get(kindOf(a.result)) ?? 0) + 1);
+  rows.push(goodputRow(`${maxClients} clients + checkouts`, readAnswers, took));
+
+  return {
+    title: '(e) Goodput: closed-loop listing clients',
+    notes: [
+      `CategoryListing(first: 48), each client its own user, ${seconds} s per client count, client timeout ${CLIENT_TIMEOUT_MS / 1000} s. ` +
+        'Per second: complete, partial (typed errors beside the listing), refused (429 or 503 OVERLOADED), failed (anything else). ' +
+        'Latency percentiles of admitted (complete + partial) answers; p99 of refusals.',
+      `Lane check, ${maxClients} listing clients with placeOrder at ${LANE_ORDERS_PER_SECOND}/s beside them: ` +
+        `**${ok.length}/${orders} orders placed**, p99 **${num(
+          percentile(
+            ok.map((a) => a.ms),
+            99,
+          ),
+          0,
+        )} ms** (p50 ${num(
+          percentile(
+            ok.map((a) => a.ms),
+            50,
+          ),
+          0,
+        )} ms)` +
+        (notPlaced.size > 0 ? `; not placed: ${[...notPlaced].map(([k, n]) => `${k} ${n}`).join(', ')}` : '') +
+        '.',
+    ],
+    tables: [table(['load', 'complete/s', 'partial/s', 'refused/s', 'failed/s', 'p50 ms', 'p99 ms', 'refusal p99 ms', 'failures'], rows)],
+  };
+}

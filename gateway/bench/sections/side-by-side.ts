@@ -1,0 +1,170 @@
+/**
+ * (a) Ours vs plain Apollo Gateway, side by side: both from the same supergraph over the same
+ * subgraph processes, each gateway on a core of its own (the subgraphs and this process on the
+ * other), the same connections, rounds interleaved (ours, plain, ours, plain, …) so machine noise
+ * hits both alike. Requests per second and the gateway's CPU per request (/proc: user + system of
+ * the gateway process over the run), for the listing and for the registered query whose plan
+ * makes the most subgraph fetches.
+ */
+import { join } from 'node:path';
+import { cpus } from 'node:os';
+import autocannon from 'autocannon';
+import { SUBGRAPH_NAMES } from '@ecom/platform/env';
+import { DEFAULT_RESILIENCE } from '../../src/subgraph-fetch/resilience.ts';
+import { benchEnv } from '../env.ts';
+import { cpuMs, pin } from '../measure.ts';
+import { startPlainGateway } from '../plain-gateway-process.ts';
+import { heaviestQuery, plannedOperations } from '../query-plans.ts';
+import { num, range, table, type SectionReport } from '../report.ts';
+import type { Stack } from '../stack.ts';
+
+const WARM_SECONDS = 3;
+
+interface Side {
+  name: 'ours' | 'plain';
+  url: string;
+  pid: number;
+}
+
+interface RunResult {
+  rps: number;
+  cpuMsPerRequest: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  /** 200 answers that carried errors (a field lost to a timeout, say): counted, not hidden in the RPS. */
+  withErrors: number;
+  errors: number;
+}
+
+async function load(side: Side, body: string, options: { seconds: number; connections: number }): Promise<RunResult> {
+  let withErrors = 0;
+  const before = cpuMs(side.pid);
+  const result = await autocannon({
+    url: side.url,
+    connections: options.connections,
+    duration: options.seconds,
+    requests: [
+      {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json' },
+        onResponse: (status, responseBody) => {
+          if (status === 200 && responseBody.includes('"errors"')) withErrors += 1;
+        },
+      },
+    ],
+  });
+  const cpu = cpuMs(side.pid) - before;
+  const answered = result.requests.total;
+  return {
+    rps: answered / result.duration,
+    cpuMsPerRequest: cpu / Math.max(1, answered),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    withErrors,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+export async function sideBySide(stack: Stack): Promise<SectionReport> {
+  const planned = plannedOperations();
+  const listing = planned.find((p) => p.name === 'CategoryListing')!;
+  const heaviest = heaviestQuery(planned);
+  const operations = [
+    { label: `CategoryListing(first: 48), ${listing.fetches} fetches`, body: JSON.stringify({ query: listing.body, variables: { first: 48 } }) },
+    {
+      label: `${heaviest.chosen.name}, ${heaviest.chosen.fetches} fetches`,
+      body: JSON.stringify({ query: heaviest.chosen.body, variables: heaviest.variables }),
+    },
+  ];
+  const plain = await startPlainGateway(stack, DEFAULT_RESILIENCE.subgraphTimeoutMs, join(stack.logDir, 'plain-gateway.log'));
+  const sides: Side[] = [
+    { name: 'ours', url: stack.url, pid: stack.pids.gateway },
+    { name: 'plain', url: plain.url, pid: plain.pid },
+  ];
+  const pinning = (benchEnv.BENCH_PIN ?? true) && cpus().length >= 2;
+  const subgraphPids = SUBGRAPH_NAMES.map((n) => stack.pids[n]);
+  const notes = [
+    `Plain: ApolloGateway + ApolloServer standalone, same supergraph and subgraph processes, signing only (bench/plain-gateway.ts). ` +
+      `Ours: what \`npm start\` runs, every edge plugin on (RATE_LIMIT_POINTS raised so nothing is refused).`,
+    `Heaviest query: ${heaviest.note}.`,
+    `${benchEnv.BENCH_ROUNDS} rounds × ${benchEnv.BENCH_SECONDS} s per gateway and operation, ${benchEnv.BENCH_CONNECTIONS} connections, ` +
+      (pinning ? 'each gateway pinned to core 1, subgraphs and the load generator to core 0.' : 'no pinning (BENCH_PIN=false or one core).'),
+    'CPU ms/req: the gateway process’s user + system time over the run ÷ answers. “errors”: 200 answers carrying errors.',
+  ];
+  const tables: string[] = [];
+  try {
+    if (pinning) {
+      await pin([...subgraphPids, process.pid], '0');
+      await pin(
+        sides.map((s) => s.pid),
+        '1',
+      );
+    }
+    for (const op of operations) {
+      for (const side of sides) await load(side, op.body, { seconds: WARM_SECONDS, connections: 4 }); // plans, JIT, caches
+    }
+    const runs = new Map<string, RunResult[]>();
+    for (let round = 1; round <= benchEnv.BENCH_ROUNDS; round++) {
+      for (const op of operations) {
+        for (const side of sides) {
+          const result = await load(side, op.body, { seconds: benchEnv.BENCH_SECONDS, connections: benchEnv.BENCH_CONNECTIONS });
+          runs.set(`${op.label}/${side.name}`, [...(runs.get(`${op.label}/${side.name}`) ?? []), result]);
+          console.log(
+            `  round ${round} ${op.label.split(',')[0]!.padEnd(16)} ${side.name.padEnd(5)} ${num(result.rps).padStart(7)} req/s  ${num(result.cpuMsPerRequest, 2)} CPU ms/req`,
+          );
+        }
+      }
+    }
+    const rows = [];
+    for (const op of operations) {
+      const ours = runs.get(`${op.label}/ours`)!;
+      const theirs = runs.get(`${op.label}/plain`)!;
+      const mean = (rs: RunResult[], f: (r: RunResult) => number) => rs.reduce((s, r) => s + f(r), 0) / rs.length;
+      for (const [name, rs] of [
+        ['ours', ours],
+        ['plain', theirs],
+      ] as const) {
+        rows.push([
+          `${op.label.split(',')[0]} · ${name}`,
+          rs.map((r) => num(r.rps, 0)).join(' '),
+          num(mean(rs, (r) => r.rps)),
+          num(
+            mean(rs, (r) => r.cpuMsPerRequest),
+            2,
+          ),
+          num(
+            mean(rs, (r) => r.p50),
+            0,
+          ),
+          num(
+            mean(rs, (r) => r.p99),
+            0,
+          ),
+          rs.reduce((s, r) => s + r.non2xx + r.errors, 0),
+          rs.reduce((s, r) => s + r.withErrors, 0),
+        ]);
+      }
+      const ratios = ours.map((r, i) => r.rps / theirs[i]!.rps);
+      const cpuRatios = ours.map((r, i) => r.cpuMsPerRequest / theirs[i]!.cpuMsPerRequest);
+      rows.push([
+        `${op.label.split(',')[0]} · ours/plain`,
+        ratios.map((r) => r.toFixed(2)).join(' '),
+        `${num(mean(ours, (r) => r.rps) / mean(theirs, (r) => r.rps), 2)}×`,
+        `${num(mean(ours, (r) => r.cpuMsPerRequest) / mean(theirs, (r) => r.cpuMsPerRequest), 2)}×`,
+        '',
+        '',
+        '',
+        '',
+      ]);
+      rows.push([`${op.label.split(',')[0]} · ratio range`, '', range(ratios), range(cpuRatios), '', '', '', '']);
+    }
+    tables.push(table(['operation · gateway', 'req/s per round', 'req/s', 'CPU ms/req', 'p50 ms', 'p99 ms', 'non-2xx', 'errors'], rows));
+  } finally {
+    if (pinning) await pin([...subgraphPids, process.pid, ...sides.map((s) => s.pid)], undefined);
+    await plain.stop();
+  }
+  return { title: '(a) Ours vs plain Apollo Gateway, one core each', notes, tables };
+}

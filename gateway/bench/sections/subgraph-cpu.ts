@@ -1,0 +1,67 @@
+/**
+ * (c) What one CategoryListing(first: 48) costs each subgraph process in CPU: /proc user + system
+ * time over N listings through the gateway, less what the process burns idle over as long (its
+ * timers: sweepers, outbox relays), measured just before.
+ */
+import { SUBGRAPH_NAMES } from '@ecom/platform/env';
+import { benchEnv } from '../env.ts';
+import { closedLoop, cpuOf, postGraphQL, sleep } from '../measure.ts';
+import { plannedOperations } from '../query-plans.ts';
+import { num, table, type SectionReport } from '../report.ts';
+import type { ProcessName, Stack } from '../stack.ts';
+
+const IDLE_SECONDS = 4;
+/** Enough in flight to keep every process busy, few enough that nothing queues towards a deadline. */
+const CLIENTS = 4;
+
+export async function subgraphCpu(stack: Stack): Promise<SectionReport> {
+  const listing = plannedOperations().find((p) => p.name === 'CategoryListing')!;
+  const body = JSON.stringify({ query: listing.body, variables: { first: 48 } });
+  const names: ProcessName[] = [...SUBGRAPH_NAMES, 'gateway'];
+  const pids = Object.fromEntries(names.map((n) => [n, stack.pids[n]]));
+  const send = () => postGraphQL(stack.url, body, { field: 'products', timeoutMs: 10_000 });
+
+  await closedLoop(CLIENTS, 2, send); // warm
+  await sleep(1_000);
+  const idleStart = performance.now();
+  const idleBefore = cpuOf(pids);
+  await sleep(IDLE_SECONDS * 1000);
+  const idleAfter = cpuOf(pids);
+  const idleMs = performance.now() - idleStart;
+
+  const target = benchEnv.BENCH_LISTINGS;
+  let sent = 0;
+  const started = performance.now();
+  const before = cpuOf(pids);
+  const answers = (
+    await Promise.all(
+      Array.from({ length: CLIENTS }, async () => {
+        const mine = [];
+        while (sent < target) {
+          sent += 1;
+          mine.push(await send());
+        }
+        return mine;
+      }),
+    )
+  ).flat();
+  const after = cpuOf(pids);
+  const elapsed = performance.now() - started;
+  const complete = answers.filter((a) => a.outcome === 'complete').length;
+
+  const perListing = (name: string) => {
+    const idleRate = (idleAfter[name]! - idleBefore[name]!) / idleMs;
+    return Math.max(0, after[name]! - before[name]! - idleRate * elapsed) / answers.length;
+  };
+  const rows = names.map((name) => [name, num(perListing(name), 2), num((idleAfter[name]! - idleBefore[name]!) / (idleMs / 1000), 1)]);
+  const total = SUBGRAPH_NAMES.reduce((s, n) => s + perListing(n), 0);
+  rows.splice(SUBGRAPH_NAMES.length, 0, ['**all subgraphs**', `**${num(total, 2)}**`, '']);
+  return {
+    title: '(c) Subgraph CPU per listing',
+    notes: [
+      `${answers.length} × CategoryListing(first: 48) through the gateway, ${CLIENTS} clients, ${num(answers.length / (elapsed / 1000))} listings/s; ` +
+        `${complete} complete. Idle CPU measured over ${IDLE_SECONDS} s just before and subtracted. A 10 ms tick per /proc reading bounds the precision.`,
+    ],
+    tables: [table(['process', 'CPU ms/listing', 'idle CPU ms/s'], rows)],
+  };
+}
