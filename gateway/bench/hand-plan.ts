@@ -12,7 +12,7 @@ import { Agent, request } from 'node:http';
 import type { FetchNode, PlanNode, QueryPlan, QueryPlanSelectionNode } from '@apollo/query-planner';
 import type { GatewayGraphQLRequest } from '@apollo/server-gateway-interface';
 import type { Signer } from '@ecom/platform/gateway-credential';
-import { signRequest } from '../src/subgraph-fetch/request-signing.ts';
+import { signedHeaders } from '../src/subgraph-fetch/request-signing.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -80,9 +80,9 @@ export function createHandPlanClient(options: HandPlanOptions) {
   // Keep-alive, as a gateway holds its subgraph connections.
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
-  function post(url: string, headers: Headers, body: string): Promise<{ data?: JsonObject | null; errors?: unknown[] }> {
+  function post(url: string, headers: Record<string, string>, body: string): Promise<{ data?: JsonObject | null; errors?: unknown[] }> {
     return new Promise((resolve, reject) => {
-      const req = request(url, { method: 'POST', agent, headers: { ...Object.fromEntries(headers), 'content-type': 'application/json' } }, (res) => {
+      const req = request(url, { method: 'POST', agent, headers: { ...headers, 'content-type': 'application/json' } }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
@@ -120,15 +120,17 @@ export function createHandPlanClient(options: HandPlanOptions) {
       if (representations.length === 0) return;
       fetchVariables.representations = representations;
     }
-    const graphqlRequest: GatewayGraphQLRequest = {
-      query: node.operation,
-      variables: fetchVariables,
-      operationName: node.operationName,
-      http: { method: 'POST', url, headers: new Headers() },
-    };
-    signRequest(graphqlRequest, { requestId }, options.signer, node.serviceName, options.budgetMs);
-    const { http, query, ...rest } = graphqlRequest;
-    const result = await post(url, http!.headers as Headers, JSON.stringify({ query, ...rest }));
+    const graphqlRequest: GatewayGraphQLRequest = { query: node.operation, variables: fetchVariables, operationName: node.operationName };
+    const body = JSON.stringify(graphqlRequest);
+    const { pathname, search } = new URL(url);
+    const headers = signedHeaders(
+      { method: 'POST', path: pathname + search, body },
+      { requestId },
+      options.signer,
+      node.serviceName,
+      options.budgetMs,
+    );
+    const result = await post(url, headers, body);
     if (result.errors) answer.errors.push(...result.errors);
     if (!result.data) return;
     if (node.requires) {

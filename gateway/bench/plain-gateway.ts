@@ -1,7 +1,7 @@
 /**
  * Plain Apollo Gateway for the side-by-side section: `ApolloGateway` + `ApolloServer`'s standalone
  * server over the same supergraph and subgraph processes as ours, with nothing added but what our
- * subgraphs require to answer at all, the gateway's signature on each request (signRequest, as our
+ * subgraphs require to answer at all, the gateway's signature on each request (signedHeaders, as our
  * data source signs). No auth, limits, rate limits, APQ cache, deadlines, breakers, logging or
  * metrics. Run compiled, as ours is (bench/tsconfig.build.json, `node --conditions=compiled`), so
  * neither pays for a TypeScript loader or source maps.
@@ -16,7 +16,7 @@ import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import type { Signer } from '@ecom/platform/gateway-credential';
 import { HEADERS } from '@ecom/platform/request-context';
-import { signRequest } from '../src/subgraph-fetch/request-signing.ts';
+import { signedHeaders } from '../src/subgraph-fetch/request-signing.ts';
 
 export interface PlainGatewayConfig {
   port: number;
@@ -44,7 +44,20 @@ class SigningDataSource extends RemoteGraphQLDataSource<PlainContext> {
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<PlainContext>): void {
     // Health checks come without an incoming request's context.
     const requestId: unknown = context.requestId;
-    signRequest(request, { requestId: typeof requestId === 'string' ? requestId : '' }, this.config.signer, this.subgraph, this.config.budgetMs);
+    // RemoteGraphQLDataSource serialises the body only after this hook, as below: signing it means
+    // serialising it here too (our data source serialises once and signs that string).
+    const http = request.http!;
+    const { http: _http, query, ...rest } = request;
+    const body = JSON.stringify({ query, ...rest });
+    const { pathname, search } = new URL(http.url);
+    const signed = signedHeaders(
+      { method: http.method, path: pathname + search, body },
+      { requestId: typeof requestId === 'string' ? requestId : '' },
+      this.config.signer,
+      this.subgraph,
+      this.config.budgetMs,
+    );
+    for (const [name, value] of Object.entries(signed)) http.headers.set(name, value);
   }
 }
 
