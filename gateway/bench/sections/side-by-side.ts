@@ -37,8 +37,14 @@ interface RunResult {
   errors: number;
 }
 
-async function load(side: Side, body: string, options: { seconds: number; connections: number }): Promise<RunResult> {
+/**
+ * Each connection is its own signed-in shopper, as a sale's traffic is: ours shares its slots
+ * between users (admission control), so one anonymous address for every connection would measure
+ * one user's share, not the gateway. The plain gateway ignores the header.
+ */
+async function load(side: Side, body: string, options: { seconds: number; connections: number; tokens: string[] }): Promise<RunResult> {
   let withErrors = 0;
+  let next = 0;
   const before = cpuMs(side.pid);
   const result = await autocannon({
     url: side.url,
@@ -49,6 +55,10 @@ async function load(side: Side, body: string, options: { seconds: number; connec
         method: 'POST',
         body,
         headers: { 'content-type': 'application/json' },
+        setupRequest: (req, context: { authorization?: string }) => {
+          context.authorization ??= `Bearer ${options.tokens[next++ % options.tokens.length]}`;
+          return { ...req, headers: { ...req.headers, authorization: context.authorization } };
+        },
         onResponse: (status, responseBody) => {
           if (status === 200 && responseBody.includes('"errors"')) withErrors += 1;
         },
@@ -95,6 +105,7 @@ export async function sideBySide(stack: Stack): Promise<SectionReport> {
     'CPU ms/req: the gateway process’s user + system time over the run ÷ answers. “errors”: 200 answers carrying errors.',
   ];
   const tables: string[] = [];
+  const tokens = await Promise.all(Array.from({ length: benchEnv.BENCH_CONNECTIONS }, (_, i) => stack.token(`bench-shopper-${i}`)));
   try {
     if (pinning) {
       await pin([...subgraphPids, process.pid], '0');
@@ -104,13 +115,13 @@ export async function sideBySide(stack: Stack): Promise<SectionReport> {
       );
     }
     for (const op of operations) {
-      for (const side of sides) await load(side, op.body, { seconds: WARM_SECONDS, connections: 4 }); // plans, JIT, caches
+      for (const side of sides) await load(side, op.body, { seconds: WARM_SECONDS, connections: 4, tokens }); // plans, JIT, caches
     }
     const runs = new Map<string, RunResult[]>();
     for (let round = 1; round <= benchEnv.BENCH_ROUNDS; round++) {
       for (const op of operations) {
         for (const side of sides) {
-          const result = await load(side, op.body, { seconds: benchEnv.BENCH_SECONDS, connections: benchEnv.BENCH_CONNECTIONS });
+          const result = await load(side, op.body, { seconds: benchEnv.BENCH_SECONDS, connections: benchEnv.BENCH_CONNECTIONS, tokens });
           runs.set(`${op.label}/${side.name}`, [...(runs.get(`${op.label}/${side.name}`) ?? []), result]);
           console.log(
             `  round ${round} ${op.label.split(',')[0]!.padEnd(16)} ${side.name.padEnd(5)} ${num(result.rps).padStart(7)} req/s  ${num(result.cpuMsPerRequest, 2)} CPU ms/req`,
