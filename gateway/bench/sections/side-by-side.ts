@@ -66,10 +66,11 @@ async function load(side: Side, body: string, options: { seconds: number; connec
     ],
   });
   const cpu = cpuMs(side.pid) - before;
-  const answered = result.requests.total;
+  // Only complete answers count: a 503 OVERLOADED refusal or an answer with errors is no listing.
+  const complete = Math.max(0, result['2xx'] - withErrors);
   return {
-    rps: answered / result.duration,
-    cpuMsPerRequest: cpu / Math.max(1, answered),
+    rps: complete / result.duration,
+    cpuMsPerRequest: cpu / Math.max(1, complete),
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
@@ -102,7 +103,7 @@ export async function sideBySide(stack: Stack): Promise<SectionReport> {
     `Heaviest query: ${heaviest.note}.`,
     `${benchEnv.BENCH_ROUNDS} rounds × ${benchEnv.BENCH_SECONDS} s per gateway and operation, ${benchEnv.BENCH_CONNECTIONS} connections, ` +
       (pinning ? 'each gateway pinned to core 1, subgraphs and the load generator to core 0.' : 'no pinning (BENCH_PIN=false or one core).'),
-    'CPU ms/req: the gateway process’s user + system time over the run ÷ answers. “errors”: 200 answers carrying errors.',
+    'req/s: complete answers (200 without errors) per second; refusals (non-2xx) and answers with errors do not count. CPU ms/req: the gateway process’s user + system time over the run ÷ complete answers. “errors”: 200 answers carrying errors.',
   ];
   const tables: string[] = [];
   const tokens = await Promise.all(Array.from({ length: benchEnv.BENCH_CONNECTIONS }, (_, i) => stack.token(`bench-shopper-${i}`)));
