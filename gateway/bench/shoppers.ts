@@ -19,7 +19,7 @@ const ADDRESS = { name: 'Li Lei', line1: '1 Nanjing Road', city: 'Shanghai', pos
 /** Orders are spread over this many variants, so no one stock row takes every reservation. */
 const VARIANT_POOL = 24;
 const SETUP_CLIENTS = 8;
-const SETUP_ATTEMPTS = 4;
+const SETUP_ATTEMPTS = 20;
 
 export interface Shopper {
   token: string;
@@ -37,7 +37,8 @@ async function mutate(stack: Stack, query: string, field: string, input: Record<
     if (!retryable || attempt === SETUP_ATTEMPTS) {
       throw new Error(`${field} failed in setup: ${answer.code} ${JSON.stringify(answer.body).slice(0, 300)}`);
     }
-    await new Promise((r) => setTimeout(r, 500 * attempt));
+    // An OVERLOADED refusal says when to come back (Retry-After: 1 s); other retryable faults back off.
+    await new Promise((r) => setTimeout(r, answer.outcome === 'refused' ? 1_000 : 500 * Math.min(attempt, 4)));
   }
 }
 

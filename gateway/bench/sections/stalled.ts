@@ -37,7 +37,23 @@ async function scenario(stack: Stack, stalled: string, listing: string) {
   const seconds = benchEnv.BENCH_SECONDS;
   const gateway = stack.pids.gateway;
   const base = stack.url.replace(/\/graphql$/, '');
-  const request = { url: stack.url, method: 'POST' as const, body: listing, headers: { 'content-type': 'application/json' } };
+  // Each connection its own signed-in shopper: admission control shares slots between users.
+  const tokens = await Promise.all(Array.from({ length: benchEnv.BENCH_CONNECTIONS }, (_, i) => stack.token(`bench-stalled-${i}`)));
+  let next = 0;
+  const request = {
+    url: stack.url,
+    requests: [
+      {
+        method: 'POST' as const,
+        body: listing,
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (req: autocannon.Request, context: { authorization?: string }) => {
+          context.authorization ??= `Bearer ${tokens[next++ % tokens.length]}`;
+          return { ...req, headers: { ...req.headers, authorization: context.authorization } };
+        },
+      },
+    ],
+  };
   // Warm: query plans, JIT, last-known values.
   await autocannon({ ...request, duration: 2, connections: 4 });
   const rssBefore = rssMb(gateway);
