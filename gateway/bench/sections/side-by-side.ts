@@ -168,6 +168,13 @@ export async function sideBySide(stack: Stack): Promise<SectionReport> {
       ]);
       rows.push([`${op.name} · ratio range`, '', range(ratios), range(cpuRatios), '', '', '', '']);
     }
+    const incomplete = [...runs].filter(([, rs]) => rs.some((r) => r.withErrors + r.non2xx + r.errors > 0)).map(([key]) => key.replace('/', ' · '));
+    if (incomplete.length > 0) {
+      notes.push(
+        `**Not like for like:** some answers of ${incomplete.join(', ')} carried errors or failed (fields lost to deadlines on a busy machine); ` +
+          'a gateway that drops fields does less work per request. Re-run on a quiet machine.',
+      );
+    }
     tables.push(table(['operation · gateway', 'req/s per round', 'req/s', 'CPU ms/req', 'p50 ms', 'p99 ms', 'non-2xx', 'errors'], rows));
   } finally {
     if (pinning) await pin([...subgraphPids, process.pid, ...sides.map((s) => s.pid)], undefined);
