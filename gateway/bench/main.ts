@@ -22,7 +22,7 @@ import { placeOrders } from './sections/place-order.ts';
 import { sideBySide } from './sections/side-by-side.ts';
 import { stalledSubgraph } from './sections/stalled.ts';
 import { subgraphCpu } from './sections/subgraph-cpu.ts';
-import { buildServices, startStack, type Stack } from './stack.ts';
+import { buildServices, killStarted, startStack, type Stack } from './stack.ts';
 import { traceCost } from './trace-cost.ts';
 
 /** Our gateway as `npm start` configures it, every edge plugin on, but a rate limit no load here reaches. */
@@ -50,6 +50,13 @@ function answers(url: string, defaultPort: number): Promise<boolean> {
       socket.destroy();
       resolve(false);
     });
+  });
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    killStarted();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
   });
 }
 

@@ -54,6 +54,8 @@ export interface Answer {
   outcome: Outcome;
   /** The first error code, or why the request failed. */
   code?: string;
+  /** A refusal's Retry-After, in ms. */
+  retryAfterMs?: number;
   body?: { data?: Record<string, unknown> | null; errors?: { extensions?: { code?: string; retryable?: boolean } }[] };
 }
 
@@ -81,8 +83,17 @@ export async function postGraphQL(
       return { status: res.status, ms, outcome: 'failed', code: `HTTP ${res.status}, not JSON` };
     }
     const code = parsed?.errors?.[0]?.extensions?.code;
-    if (res.status === 429 || (res.status === 503 && code === 'OVERLOADED'))
-      return { status: res.status, ms, outcome: 'refused', code, body: parsed };
+    if (res.status === 429 || (res.status === 503 && code === 'OVERLOADED')) {
+      const retryAfter = Number(res.headers.get('retry-after'));
+      return {
+        status: res.status,
+        ms,
+        outcome: 'refused',
+        code,
+        body: parsed,
+        retryAfterMs: Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined,
+      };
+    }
     const value = parsed?.data?.[options.field];
     if (res.status !== 200 || value === null || value === undefined)
       return { status: res.status, ms, outcome: 'failed', code: code ?? `HTTP ${res.status}`, body: parsed };

@@ -19,14 +19,15 @@ const ADDRESS = { name: 'Li Lei', line1: '1 Nanjing Road', city: 'Shanghai', pos
 /** Orders are spread over this many variants, so no one stock row takes every reservation. */
 const VARIANT_POOL = 24;
 const SETUP_CLIENTS = 8;
-const SETUP_ATTEMPTS = 20;
+/** A refusal (OVERLOADED, Retry-After) is what admission control answers a burst of setup: wait and retry. */
+const SETUP_ATTEMPTS = 10;
 
 export interface Shopper {
   token: string;
   cartId: string;
 }
 
-/** A setup mutation; a retryable failure is retried with the same idempotency key, as a client would. */
+/** A setup mutation; a retryable failure is retried with the same idempotency key after its Retry-After, as a client would. */
 async function mutate(stack: Stack, query: string, field: string, input: Record<string, unknown>, token: string): Promise<Record<string, unknown>> {
   const body = JSON.stringify({ query, variables: { input: { idempotencyKey: randomUUID(), ...input } } });
   for (let attempt = 1; ; attempt++) {
@@ -37,8 +38,7 @@ async function mutate(stack: Stack, query: string, field: string, input: Record<
     if (!retryable || attempt === SETUP_ATTEMPTS) {
       throw new Error(`${field} failed in setup: ${answer.code} ${JSON.stringify(answer.body).slice(0, 300)}`);
     }
-    // An OVERLOADED refusal says when to come back (Retry-After: 1 s); other retryable faults back off.
-    await new Promise((r) => setTimeout(r, answer.outcome === 'refused' ? 1_000 : 500 * Math.min(attempt, 4)));
+    await new Promise((r) => setTimeout(r, Math.max(answer.retryAfterMs ?? 0, 250 * attempt)));
   }
 }
 

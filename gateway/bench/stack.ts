@@ -6,7 +6,7 @@
  * No pm2 in between: the bench needs each server's pid (CPU, pinning), and pm2 would only restart.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -71,6 +71,19 @@ export function startCommand(workspace: string): { command: string; args: string
   return { command: process.execPath, args };
 }
 
+/** Every server process the bench has started and not yet seen exit, and the directories it made. */
+const live = new Set<ChildProcess>();
+const homes = new Set<string>();
+
+/**
+ * Kills what the bench started, for when it is itself stopped by a signal: children it did not stop
+ * would otherwise outlive it (they are not in a terminal's process group when `kill` names the bench).
+ */
+export function killStarted(): void {
+  for (const child of live) child.kill('SIGKILL');
+  for (const home of homes) rmSync(home, { recursive: true, force: true });
+}
+
 export interface Started {
   child: ChildProcess;
   exited: Promise<void>;
@@ -82,7 +95,13 @@ export function startProcess(command: string, args: string[], options: { cwd: st
   const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  live.add(child);
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      live.delete(child);
+      resolve();
+    }),
+  );
   return { child, exited };
 }
 
@@ -115,6 +134,7 @@ export async function waitFor200(url: string, timeoutMs: number, processes: Star
 /** Starts the graph; resolves once the gateway's /readyz says every subgraph answers. */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const home = await mkdtemp(join(tmpdir(), 'ecom-bench-'));
+  homes.add(home);
   const database = options.real ? await createTestDatabase(options.real.databaseUrl) : undefined;
   const gatewayPort = await freePort();
   const subgraphUrls = {} as Record<SubgraphName, string>;
@@ -147,6 +167,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await Promise.all([...processes.values()].map(stopProcess));
     await database?.drop();
     await rm(home, { recursive: true, force: true });
+    homes.delete(home);
   };
   try {
     for (const name of SUBGRAPH_NAMES) startSubgraph(name);
