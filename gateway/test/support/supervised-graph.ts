@@ -122,6 +122,10 @@ export async function startSupervisedGraph(readyTimeoutMs: number): Promise<Supe
       // subgraph may fail one.
       QUERY_DEADLINE_MS: '30000',
       SUBGRAPH_TIMEOUT_MS: '30000',
+      // Nor refused by admission control (one shopper retries its checkouts while reading): this
+      // graph is about supervision; test/load covers admission.
+      ADMISSION_LIMIT_MIN: '256',
+      ADMISSION_PRINCIPAL_SHARE: '1',
       FIELD_BUDGET_MS: '10000',
       NODE_ENV: 'development',
     },
