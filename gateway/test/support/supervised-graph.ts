@@ -123,9 +123,13 @@ export async function startSupervisedGraph(readyTimeoutMs: number): Promise<Supe
       QUERY_DEADLINE_MS: '30000',
       SUBGRAPH_TIMEOUT_MS: '30000',
       // Nor refused by admission control (one shopper retries its checkouts while reading): this
-      // graph is about supervision; test/load covers admission.
+      // graph is about supervision; test/load and platform's load-shedding tests cover refusals.
       ADMISSION_LIMIT_MIN: '256',
       ADMISSION_PRINCIPAL_SHARE: '1',
+      // Nor shed by a subgraph: eight shoppers' checkouts queue on an embedded database's one connection.
+      LOAD_SHED_EVENT_LOOP_LAG_MS: '0',
+      LOAD_SHED_MUTATION_EVENT_LOOP_LAG_MS: '0',
+      LOAD_SHED_DB_WAITING_PER_CONNECTION: '0',
       FIELD_BUDGET_MS: '10000',
       NODE_ENV: 'development',
     },
