@@ -18,7 +18,29 @@ const LANE_ORDERS_PER_SECOND = 5;
 /** Longer than any deadline of the gateway: an answer this late is a failure of its own. */
 const CLIENT_TIMEOUT_MS = 10_000;
 
-function goodputRow(label: string, answers: Answer[], seconds: number) {
+/** The gateway's concurrency limit, read from /metrics every 250 ms while `during` runs. */
+async function sampleLimit<T>(metricsUrl: string, during: Promise<T>): Promise<{ result: T; limits: number[] }> {
+  const limits: number[] = [];
+  let done = false;
+  const sampler = (async () => {
+    while (!done) {
+      const text = await fetch(metricsUrl)
+        .then((r) => r.text())
+        .catch(() => '');
+      const limit = /^graph_gateway_concurrency_limit (\S+)$/m.exec(text);
+      if (limit) limits.push(Number(limit[1]));
+      await sleep(250);
+    }
+  })();
+  try {
+    return { result: await during, limits };
+  } finally {
+    done = true;
+    await sampler;
+  }
+}
+
+function goodputRow(label: string, answers: Answer[], seconds: number, limits: number[]) {
   const of = (o: Answer['outcome']) => answers.filter((a) => a.outcome === o);
   const admitted = answers.filter((a) => a.outcome === 'complete' || a.outcome === 'partial').map((a) => a.ms);
   const refusalMs = of('refused').map((a) => a.ms);
@@ -33,6 +55,7 @@ function goodputRow(label: string, answers: Answer[], seconds: number) {
     num(percentile(admitted, 50), 0),
     num(percentile(admitted, 99), 0),
     num(percentile(refusalMs, 99), 0),
+    limits.length > 0 ? `${percentile(limits, 10)}–${percentile(limits, 90)}` : '?',
     [...failures]
       .sort((a, b) => b[1] - a[1])
       .slice(0, 3)
@@ -51,6 +74,8 @@ export async function goodput(stack: Stack): Promise<SectionReport> {
   const read = async (client: number) => {
     const answer = await postGraphQL(stack.url, body, { token: tokens[client], field: 'products', timeoutMs: CLIENT_TIMEOUT_MS });
     if (answer.outcome === 'refused') await sleep(1_000);
+    // Hundreds of parsed listings kept to the end made this process's GC pauses part of every latency.
+    delete answer.body;
     return answer;
   };
 
@@ -62,17 +87,17 @@ export async function goodput(stack: Stack): Promise<SectionReport> {
   const rows = [];
   for (const clients of CLIENT_COUNTS) {
     const started = performance.now();
-    const answers = await closedLoop(clients, seconds, read);
+    const { result: answers, limits } = await sampleLimit(stack.metricsUrl, closedLoop(clients, seconds, read));
     const took = (performance.now() - started) / 1000;
-    rows.push(goodputRow(`${clients} clients`, answers, took));
+    rows.push(goodputRow(`${clients} clients`, answers, took, limits));
     console.log(`  ${clients} clients: ${rows.at(-1)!.slice(1, 5).join(' / ')} complete/partial/refused/failed per s`);
     await sleep(3_000); // queues drain, breakers settle
   }
 
   // The lane check: reads at full tilt, checkouts at a steady rate beside them.
   const started = performance.now();
-  const [readAnswers, checkout] = await Promise.all([
-    closedLoop(maxClients, seconds, read),
+  const [{ result: readAnswers, limits }, checkout] = await Promise.all([
+    sampleLimit(stack.metricsUrl, closedLoop(maxClients, seconds, read)),
     // Starts a beat after the reads, so every order meets a saturated gateway.
     sleep(500).then(() => openLoop(LANE_ORDERS_PER_SECOND, orders, (i) => placeOrder(stack, shoppers[i]!))),
   ]);
@@ -81,19 +106,19 @@ export async function goodput(stack: Stack): Promise<SectionReport> {
   const okMs = ok.map((a) => a.ms);
   const notPlaced = new Map<string, number>();
   for (const a of checkout.answers) if (!placed(a.result)) notPlaced.set(kindOf(a.result), (notPlaced.get(kindOf(a.result)) ?? 0) + 1);
-  rows.push(goodputRow(`${maxClients} clients + checkouts`, readAnswers, took));
+  rows.push(goodputRow(`${maxClients} clients + checkouts`, readAnswers, took, limits));
 
   return {
     title: '(e) Goodput: closed-loop listing clients',
     notes: [
       `CategoryListing(first: 48), each client its own user, ${seconds} s per client count, client timeout ${CLIENT_TIMEOUT_MS / 1000} s. ` +
         'Per second: complete, partial (typed errors beside the listing), refused (429 or 503 OVERLOADED), failed (anything else). ' +
-        'Latency percentiles of admitted (complete + partial) answers; p99 of refusals.',
+        'Latency percentiles of admitted (complete + partial) answers; p99 of refusals; the concurrency limit (p10–p90 of 4 readings a second).',
       `Lane check, ${maxClients} listing clients with placeOrder at ${LANE_ORDERS_PER_SECOND}/s beside them: ` +
         `**${ok.length}/${orders} orders placed**, p99 **${num(percentile(okMs, 99), 0)} ms** (p50 ${num(percentile(okMs, 50), 0)} ms)` +
         (notPlaced.size > 0 ? `; not placed: ${[...notPlaced].map(([k, n]) => `${k} ${n}`).join(', ')}` : '') +
         '.',
     ],
-    tables: [table(['load', 'complete/s', 'partial/s', 'refused/s', 'failed/s', 'p50 ms', 'p99 ms', 'refusal p99 ms', 'failures'], rows)],
+    tables: [table(['load', 'complete/s', 'partial/s', 'refused/s', 'failed/s', 'p50 ms', 'p99 ms', 'refusal p99 ms', 'limit', 'failures'], rows)],
   };
 }

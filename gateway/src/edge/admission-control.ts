@@ -8,6 +8,12 @@ import type { Refusal } from './refusal.ts';
  * `OVERLOADED` when they cannot start in time: an answer in milliseconds the client can retry,
  * instead of one that times out after queueing through its whole deadline.
  *
+ * The queue is bounded in depth as well as in time: a lane holds at most `queueDepth` × the limit
+ * waiters, about one service time's worth, and a request that finds it full is refused at once.
+ * Depth, not only time, because clients that honour `Retry-After` arrive in bursts: a waiter must
+ * be there when a slot frees (or the slot idles until the next arrival and goodput falls), yet a
+ * queue too deep only turns quick refusals into slow ones.
+ *
  * Lanes, refused in this order: reads, then mutations, then checkout (`placeOrder`, `payOrder`).
  * A lane may run past the limit by its headroom (a share of the limit plus a few reserved slots), and a freed slot goes to the highest lane
  * waiting, so while reads saturate the gateway a checkout still starts at once. Within a lane,
@@ -26,6 +32,8 @@ export interface AdmissionSettings {
   reserve: Record<Lane, number>;
   /** Longest a request waits for a slot before it is refused. */
   queueWaitMs: Record<Lane, number>;
+  /** Most waiters of a lane, as a multiple of the limit (at least one): past it, refusal at once. */
+  queueDepth: Record<Lane, number>;
   /** Most requests waiting at once, all lanes together. */
   maxQueue: number;
   /** Largest share of a lane's slots one principal may hold (at least one slot). */
@@ -36,7 +44,8 @@ export const DEFAULT_ADMISSION: AdmissionSettings = {
   limit: DEFAULT_LIMIT,
   headroom: { read: 0, mutation: 0.25, checkout: 0.5 },
   reserve: { read: 0, mutation: 2, checkout: 4 },
-  queueWaitMs: { read: 20, mutation: 100, checkout: 500 },
+  queueWaitMs: { read: 0, mutation: 100, checkout: 500 },
+  queueDepth: { read: 1, mutation: 2, checkout: 8 },
   maxQueue: 256,
   principalShare: 0.5,
 };
@@ -72,6 +81,7 @@ export function createAdmissionControl(settings: AdmissionSettings = DEFAULT_ADM
 
   const laneCap = (lane: Lane) => Math.max(1, Math.ceil(limiter.limit * (1 + settings.headroom[lane])) + settings.reserve[lane]);
   const principalCap = (lane: Lane) => Math.max(1, Math.floor(laneCap(lane) * settings.principalShare));
+  const queueCap = (lane: Lane) => Math.max(1, Math.ceil(limiter.limit * settings.queueDepth[lane]));
   const fits = (lane: Lane, principal: string) => running.total < laneCap(lane) && (byPrincipal.get(principal) ?? 0) < principalCap(lane);
   /** A waiter of this lane or a higher one is ahead: a newcomer may not jump it. */
   const queuedAhead = (lane: Lane) => LANES.slice(0, LANES.indexOf(lane) + 1).some((l) => queues[l].length > 0);
@@ -138,7 +148,7 @@ export function createAdmissionControl(settings: AdmissionSettings = DEFAULT_ADM
         admissionQueueWait.observe({ lane }, 0);
         return Promise.resolve(start(lane, principal, operation));
       }
-      if (waiting >= settings.maxQueue) return Promise.resolve(refusal(lane, 'queue_full'));
+      if (waiting >= settings.maxQueue || queues[lane].length >= queueCap(lane)) return Promise.resolve(refusal(lane, 'queue_full'));
       if (settings.queueWaitMs[lane] <= 0) return Promise.resolve(refusal(lane, 'limit'));
       admissionRequests.inc({ lane, outcome: 'queued', reason: 'limit' });
       const enqueued = now();

@@ -1,5 +1,6 @@
 import type { Principal } from '@ecom/platform/request-context';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { isKeySourceFailure, tokenKeys } from './token-keys.ts';
 
 export const ANONYMOUS: Principal = { userId: null, roles: [] };
@@ -20,6 +21,15 @@ export const CLOCK_TOLERANCE_SECONDS = 30;
  * mint an identity-provider user (and no provider subject can pose as a local one).
  */
 export const LOCAL_SUBJECT_PREFIX = 'local:';
+
+/**
+ * How long a verified token is trusted without verifying it again: a shopper sends the same token
+ * on every request, and verifying it each time costs CPU and two trips through WebCrypto's thread
+ * pool, which is what an overloaded gateway's quick refusals waited behind. Bounded so that a key
+ * withdrawn from the JWKS stops its tokens within a minute; a token's own `exp` still ends it at once.
+ */
+const VERIFIED_TTL_MS = 60_000;
+const VERIFIED_MAX = 50_000;
 
 export interface TokenClaims {
   /** `iss` every token must carry, when set. */
@@ -43,12 +53,19 @@ export function createAuthenticator(jwtSecret: string, jwksUrl?: string, claims:
     ...(claims.issuer ? { issuer: claims.issuer } : {}),
     ...(claims.audience ? { audience: claims.audience } : {}),
   };
+  const verified = new LRUCache<string, { principal: Principal; expiresAt: number }>({ max: VERIFIED_MAX, ttl: VERIFIED_TTL_MS });
   return async function authenticate(authorization: string | undefined): Promise<AuthResult> {
     if (authorization === undefined) return { ok: true, principal: ANONYMOUS };
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     if (!match) return { ok: false, message: 'The Authorization header must be "Bearer <token>". Sign in again.' };
+    const token = match[1]!;
+    const known = verified.get(token);
+    if (known) {
+      if (Date.now() < known.expiresAt) return { ok: true, principal: known.principal };
+      verified.delete(token);
+    }
     try {
-      const { payload, protectedHeader } = await jwtVerify(match[1]!, keys.getKey, verifyOptions);
+      const { payload, protectedHeader } = await jwtVerify(token, keys.getKey, verifyOptions);
       const { sub, roles } = payload;
       if (typeof sub !== 'string' || !SANE_SUBJECT.test(sub)) return { ok: false, message: 'The token has no usable subject. Sign in again.' };
       if (roles !== undefined && (!Array.isArray(roles) || !roles.every((r) => typeof r === 'string' && SANE_ROLE.test(r)))) {
@@ -56,7 +73,10 @@ export function createAuthenticator(jwtSecret: string, jwksUrl?: string, claims:
       }
       const userId = subjectOf(sub, protectedHeader.alg === 'HS256', jwksUrl !== undefined);
       if (!userId) return { ok: false, message: 'The token has no usable subject. Sign in again.' };
-      return { ok: true, principal: { userId, roles: (roles as string[] | undefined) ?? [] } };
+      const principal: Principal = { userId, roles: (roles as string[] | undefined) ?? [] };
+      // `exp` is required (verifyOptions), so a verified payload has it; past it (and the clock tolerance) the token is verified again, and refused.
+      verified.set(token, { principal, expiresAt: (payload.exp! + CLOCK_TOLERANCE_SECONDS) * 1000 });
+      return { ok: true, principal };
     } catch (err) {
       if (err instanceof joseErrors.JWTExpired) return { ok: false, message: 'The token has expired. Sign in again.' };
       if (err instanceof joseErrors.JWTClaimValidationFailed)

@@ -97,7 +97,12 @@ describe('admission control', () => {
   });
 
   it('lets a checkout start at once while reads fill the limit, and gives a freed slot to a checkout before a read', async () => {
-    const control = createAdmissionControl({ ...fixedLimit(4), principalShare: 1, reserve: { read: 0, mutation: 0, checkout: 0 } });
+    const control = createAdmissionControl({
+      ...fixedLimit(4),
+      principalShare: 1,
+      reserve: { read: 0, mutation: 0, checkout: 0 },
+      queueWaitMs: { read: 20, mutation: 100, checkout: 500 },
+    });
     const reads = await Promise.all([1, 2, 3, 4].map((i) => admitted(control.acquire('read', `r${i}`, 'q'))));
     // Reads are at the limit: a fifth read queues, a mutation (up to 5) and a checkout (up to 6) run in their headroom.
     const queuedRead = control.acquire('read', 'r5', 'q');
@@ -149,6 +154,29 @@ describe('admission control', () => {
     expect(performance.now() - started).toBeLessThan(20);
     first.release();
     (await admitted(queued)).release();
+  });
+
+  it('queues a lane only as deep as its share of the limit: a reader past it is refused at once, a mutation still waits', async () => {
+    const waits = { read: 1_000, mutation: 1_000, checkout: 1_000 };
+    const control = createAdmissionControl({
+      ...fixedLimit(2),
+      queueWaitMs: waits,
+      queueDepth: { read: 1, mutation: 1, checkout: 1 },
+      principalShare: 1,
+    });
+    const running = [await admitted(control.acquire('read', 'a', 'q')), await admitted(control.acquire('read', 'a', 'q'))];
+    const queued = [control.acquire('read', 'b', 'q'), control.acquire('read', 'c', 'q')];
+    const started = performance.now();
+    expect(isRefusal(await control.acquire('read', 'd', 'q'))).toBe(true);
+    expect(performance.now() - started).toBeLessThan(20);
+    expect(control.queued).toBe(2);
+    // Mutations have a queue of their own depth (and headroom past the limit: 2 × 1.25 + 2 slots).
+    const mutations = await Promise.all([1, 2, 3].map(() => control.acquire('mutation', 'e', 'm')));
+    expect(mutations.every((m) => !isRefusal(m))).toBe(true);
+    for (const m of mutations) (m as Admitted).release();
+    for (const r of running) r.release();
+    for (const q of queued) (await admitted(q)).release();
+    expect(control.inFlight).toBe(0);
   });
 
   it('frees a slot once however often it is released', async () => {

@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import type { HTTPGraphQLResponse } from '@apollo/server';
 import type { Principal } from '@ecom/platform/request-context';
-import { describe, expect, it } from 'vitest';
-import { createAuthenticator, mintToken } from '../../src/edge/auth.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { CLOCK_TOLERANCE_SECONDS, createAuthenticator, mintToken } from '../../src/edge/auth.ts';
 import {
   authenticateStep,
   EDGE_PIPELINE,
@@ -76,6 +76,26 @@ describe('edge steps alone', () => {
     expect(await authenticate(request({ authorization: `Bearer ${token}` }))).toEqual({ principal: { userId: 'user-7', roles: ['admin'] } });
     const refused = await authenticate(request({ authorization: 'Basic dXNlcjpwYXNz' }));
     expect(refused).toMatchObject({ refusal: { status: 401, code: 'UNAUTHENTICATED', retryable: false } });
+  });
+
+  it('authenticate: a token verified once is trusted again only until it expires (beyond the clock tolerance)', async () => {
+    const fresh = authenticateStep(createAuthenticator(SECRET));
+    const token = await mintToken(SECRET, 'user-8', [], '60s');
+    const asked = request({ authorization: `Bearer ${token}` });
+    expect(await fresh(asked)).toEqual({ principal: { userId: 'user-8', roles: [] } });
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 60_000 + (CLOCK_TOLERANCE_SECONDS - 5) * 1000 });
+    try {
+      expect(await fresh(request({ authorization: `Bearer ${token}` }))).toEqual({ principal: { userId: 'user-8', roles: [] } });
+      vi.setSystemTime(Date.now() + 10_000);
+      expect(await fresh(request({ authorization: `Bearer ${token}` }))).toMatchObject({
+        refusal: { status: 401, code: 'UNAUTHENTICATED', message: 'The token has expired. Sign in again.' },
+      });
+    } finally {
+      vi.useRealTimers();
+    }
+    // A forged token reusing a trusted one's payload is still checked: the cache is keyed by the whole token.
+    const [head, body] = token.split('.');
+    expect(await fresh(request({ authorization: `Bearer ${head}.${body}.AAAA` }))).toMatchObject({ refusal: { status: 401 } });
   });
 
   it('rate-limit: without a limiter nothing is limited', async () => {
