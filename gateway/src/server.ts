@@ -7,7 +7,7 @@ import type { Logger } from '@ecom/platform/logger';
 import { HEADERS, type RequestContext } from '@ecom/platform/request-context';
 import { operationSpan } from '@ecom/platform/operation-span';
 import { createAuthenticator, type TokenClaims } from './edge/auth.ts';
-import { formatError, requestIdOnFaults } from './plugins/error-format.ts';
+import { formatError, requestIdOnFaults, unresolvedOperation } from './plugins/error-format.ts';
 import { cachedProbe, probeSubgraphs } from './edge/readiness.ts';
 import { requestIdFrom } from './edge/request-id.ts';
 import { createCache, type Cache } from '@ecom/platform/cache';
@@ -250,6 +250,7 @@ function createApollo(
       foldPartialErrors(),
       overrunAsOverloaded(),
       requestIdOnFaults(),
+      unresolvedOperation(),
       queryLimits(limits),
       ...(rateLimiter ? [checkoutRateLimit(rateLimiter)] : []),
       hideSuggestions(),

@@ -18,7 +18,9 @@ export const gatewayFetcher: Fetcher = async (params, opts) => {
   const body = registered
     ? {
         query: registered.body,
-        operationName: params.operationName ?? registered.name,
+        // A registered document holds one operation, and this is its name: GraphiQL's own
+        // operationName can still be the previous tab's just after a tab switch.
+        operationName: registered.name,
         variables: params.variables as Record<string, unknown> | undefined,
         extensions: { persistedQuery: { version: 1, sha256Hash: registered.id } },
       }
@@ -41,7 +43,7 @@ export const gatewayFetcher: Fetcher = async (params, opts) => {
     json = { errors: [{ message: `HTTP ${response.status}: ${text.slice(0, 200)}` }] };
   }
   if (params.operationName !== 'IntrospectionQuery')
-    answerLog.publish(summarize(params.operationName ?? registered?.name, response, json, registered?.id));
+    answerLog.publish(summarize(registered?.name ?? params.operationName ?? undefined, response, json, registered?.id));
   return json as Awaited<ReturnType<Fetcher>>;
 };
 

@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { FAULTS, INTERNAL_MESSAGE, isFaultCode } from '@ecom/platform/errors';
 import type { Logger } from '@ecom/platform/logger';
 import type { RequestContext } from '@ecom/platform/request-context';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 
 /** Apollo's own codes for a request the client got wrong: the contract calls all of them INVALID_INPUT. */
 const CLIENT_MISTAKES = new Set([
@@ -62,6 +62,27 @@ export function requestIdOnFaults(): ApolloServerPlugin<RequestContext> {
           response.body.singleResult.errors = errors.map((e) =>
             e.extensions?.code === 'INTERNAL' ? { ...e, extensions: { ...e.extensions, requestId: contextValue.requestId } } : e,
           );
+        },
+      };
+    },
+  };
+}
+
+/**
+ * A document with no operation of the name the request gives (or several and no name): Apollo
+ * Server leaves that to the executor, and the gateway's throws an error with no contract code, which
+ * would leave as INTERNAL, retryable. A client mistake: INVALID_INPUT, 400, before any planning.
+ */
+export function unresolvedOperation(): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, request }) {
+          if (operation) return;
+          const message = request.operationName
+            ? `The document has no operation named "${request.operationName}".`
+            : 'The document has more than one operation: name the one to run in operationName.';
+          throw new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } } });
         },
       };
     },

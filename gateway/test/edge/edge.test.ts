@@ -111,6 +111,21 @@ describe('errors', () => {
     expect(JSON.stringify(res.body)).not.toContain('stacktrace');
   });
 
+  it('answers an operation name the document does not have, or none among several, with INVALID_INPUT and 400', async () => {
+    const document = 'query A { __typename } query B { __typename }';
+    for (const operationName of ['C', undefined]) {
+      const res = await fetch(graph.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: document, operationName }),
+      });
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { errors: { message: string; extensions: { code: string; retryable: boolean } }[] };
+      expect(body.errors[0]!.extensions).toMatchObject({ code: 'INVALID_INPUT', retryable: false });
+      expect(body.errors[0]!.message).toMatch(operationName ? /no operation named "C"/ : /more than one operation/);
+    }
+  });
+
   it('answers a body that is not JSON with INVALID_INPUT', async () => {
     const res = await fetch(graph.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":' });
     expect(res.status).toBe(400);
