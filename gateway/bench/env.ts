@@ -47,6 +47,8 @@ export const benchEnv = parseEnv({
   BENCH_LISTINGS: z.coerce.number().int().positive().default(300),
   /** The subgraph the stalled scenario stalls. */
   BENCH_STALLED: z.string().min(1).default('pricing'),
+  /** Side by side over subgraph answers replayed from memory (default), or over the live subgraphs (false). */
+  BENCH_REPLAY: booleanFlag,
   /** Pin each gateway to one core and the subgraphs to another in the side-by-side section. */
   BENCH_PIN: booleanFlag,
   /** Where results are appended (`-`: nowhere, for trial runs). */

@@ -1,6 +1,7 @@
 /**
- * Starts plain-gateway.ts as a process of its own, compiled (bench/tsconfig.build.json) and run as
- * ours runs: `node --conditions=compiled`, nothing loaded from TypeScript.
+ * Starts plain-gateway.ts (and replay-subgraphs.ts) as processes of their own, compiled
+ * (bench/tsconfig.build.json) and run as ours runs: `node --conditions=compiled`, nothing loaded
+ * from TypeScript.
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -9,10 +10,16 @@ import { promisify } from 'node:util';
 import { REPO_ROOT } from '@ecom/platform/env';
 import { supergraphFile } from '@ecom/schema/compose';
 import type { PlainGatewayConfig } from './plain-gateway.ts';
+import type { ReplayConfig } from './replay-subgraphs.ts';
 import { freePort, startProcess, stopProcess, type Stack } from './stack.ts';
 import { sleep } from './measure.ts';
 
 const run = promisify(execFile);
+
+/** This process's environment without what configures the bench or instruments a process. */
+function benchChildEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(OTEL_|BENCH_|NODE_OPTIONS$)/.test(name)));
+}
 const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
 
 /** Transpiles the bench's own servers into bench/dist/, as `npm run build` does for the services. */
@@ -28,22 +35,29 @@ export interface PlainGateway {
   stop(): Promise<void>;
 }
 
-/** A plain Apollo Gateway over `stack`'s subgraphs, from the published supergraph; resolves once it answers. */
-export async function startPlainGateway(stack: Stack, budgetMs: number, logFile: string): Promise<PlainGateway> {
+/**
+ * A plain Apollo Gateway over `subgraphUrls` (`stack`'s subgraphs when omitted), from the published
+ * supergraph; resolves once it answers.
+ */
+export async function startPlainGateway(
+  stack: Stack,
+  budgetMs: number,
+  logFile: string,
+  subgraphUrls: Record<string, string> = stack.subgraphUrls,
+): Promise<PlainGateway> {
   const port = await freePort();
   const config: PlainGatewayConfig = {
     port,
     supergraphPath: fileURLToPath(supergraphFile),
-    subgraphUrls: stack.subgraphUrls,
+    subgraphUrls,
     signer: stack.signer,
     budgetMs,
   };
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(OTEL_|BENCH_|NODE_OPTIONS$)/.test(name)));
   const started = startProcess(
     process.execPath,
     ['--conditions=compiled', join(BENCH_DIR, 'dist/bench/plain-gateway.js'), JSON.stringify(config)],
     // As ours has it (apollo-telemetry-off.ts): no usage reporting, no cloud metadata probes.
-    { cwd: join(REPO_ROOT, 'gateway'), env: { ...env, APOLLO_TELEMETRY_DISABLED: 'true' }, logFile },
+    { cwd: join(REPO_ROOT, 'gateway'), env: { ...benchChildEnv(), APOLLO_TELEMETRY_DISABLED: 'true' }, logFile },
   );
   const url = `http://127.0.0.1:${port}/`;
   const until = Date.now() + 120_000;
@@ -63,4 +77,37 @@ export async function startPlainGateway(stack: Stack, budgetMs: number, logFile:
     await sleep(250);
   }
   return { url, pid: started.child.pid!, stop: () => stopProcess(started) };
+}
+
+export interface ReplaySubgraphs {
+  urls: Record<string, string>;
+  pid: number;
+  /** Hits and misses per subgraph so far. */
+  stats(): Promise<Record<string, { hits: number; misses: number }>>;
+  stop(): Promise<void>;
+}
+
+/** replay-subgraphs.ts in front of `stack`'s subgraphs; resolves once it listens. */
+export async function startReplaySubgraphs(stack: Stack, logFile: string): Promise<ReplaySubgraphs> {
+  const config: ReplayConfig = { upstreams: stack.subgraphUrls };
+  const started = startProcess(process.execPath, [join(BENCH_DIR, 'dist/bench/replay-subgraphs.js'), JSON.stringify(config)], {
+    cwd: join(REPO_ROOT, 'gateway'),
+    env: benchChildEnv(),
+    logFile,
+  });
+  const ready = await new Promise<{ urls: Record<string, string>; stats: string }>((resolve, reject) => {
+    let seen = '';
+    started.child.stdout!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      const line = /^READY (.*)$/m.exec(seen);
+      if (line) resolve(JSON.parse(line[1]!) as { urls: Record<string, string>; stats: string });
+    });
+    void started.exited.then(() => reject(new Error(`the replaying subgraphs exited (log: ${logFile})`)));
+  });
+  return {
+    urls: ready.urls,
+    pid: started.child.pid!,
+    stats: async () => (await (await fetch(ready.stats)).json()) as Record<string, { hits: number; misses: number }>,
+    stop: () => stopProcess(started),
+  };
 }

@@ -49,6 +49,11 @@ export interface Stack {
    * same port and data; resolves once it answers /readyz. Its pid changes.
    */
   restart(name: SubgraphName, env: Record<string, string>): Promise<void>;
+  /**
+   * Another gateway of ours, configured as the stack's own (`npm start`'s defaults and `gatewayEnv`),
+   * over other subgraph URLs; resolves once its /readyz answers.
+   */
+  startGateway(subgraphUrls: Record<SubgraphName, string>): Promise<{ url: string; pid: number; stop(): Promise<void> }>;
   stop(): Promise<void>;
 }
 
@@ -143,11 +148,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const metricsPort = await freePort();
   const subgraphUrls = {} as Record<SubgraphName, string>;
   for (const name of SUBGRAPH_NAMES) subgraphUrls[name] = `http://127.0.0.1:${await freePort()}/graphql`;
+  const subgraphUrlEnv = (urls: Record<SubgraphName, string>) =>
+    Object.fromEntries(SUBGRAPH_NAMES.map((n) => [`SUBGRAPH_URL_${n.toUpperCase()}`, urls[n]]));
   const signingKeysEnv = randomSigningKeysEnv();
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(OTEL_|BENCH_|NODE_ENV$|NODE_OPTIONS$)/.test(name)));
   const env: NodeJS.ProcessEnv = {
     ...inherited,
-    ...Object.fromEntries(SUBGRAPH_NAMES.map((n) => [`SUBGRAPH_URL_${n.toUpperCase()}`, subgraphUrls[n]])),
+    ...subgraphUrlEnv(subgraphUrls),
     ...signingKeysEnv,
     DATA_DIR: join(home, 'data'),
     DATABASE_URL: database?.url ?? '',
@@ -157,6 +164,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     METRICS_PORT: 'off',
   };
   const processes = new Map<ProcessName, Started>();
+  const extraGateways = new Set<Started>();
   const startSubgraph = (name: SubgraphName, extra: Record<string, string> = {}) => {
     const { command, args } = startCommand(`subgraphs/${name}`);
     const started = startProcess(command, args, {
@@ -168,7 +176,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     return started;
   };
   const stop = async () => {
-    await Promise.all([...processes.values()].map(stopProcess));
+    await Promise.all([...processes.values(), ...extraGateways].map(stopProcess));
     await database?.drop();
     await rm(home, { recursive: true, force: true });
     homes.delete(home);
@@ -196,6 +204,25 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       const started = startSubgraph(name, extra);
       pids[name] = started.child.pid!;
       await waitFor200(subgraphUrls[name].replace(/\/graphql$/, '/readyz'), 120_000, [started], `${name} after a restart`);
+    },
+    async startGateway(urls) {
+      const port = await freePort();
+      const { command, args } = startCommand('gateway');
+      const started = startProcess(command, args, {
+        cwd: join(REPO_ROOT, 'gateway'),
+        env: { ...env, ...subgraphUrlEnv(urls), PORT: String(port), ...options.gatewayEnv },
+        logFile: join(home, `gateway-${port}.log`),
+      });
+      extraGateways.add(started);
+      await waitFor200(`http://127.0.0.1:${port}/readyz`, 120_000, [started], 'another gateway');
+      return {
+        url: `http://127.0.0.1:${port}/graphql`,
+        pid: started.child.pid!,
+        stop: async () => {
+          await stopProcess(started);
+          extraGateways.delete(started);
+        },
+      };
     },
     url: `http://127.0.0.1:${gatewayPort}/graphql`,
     metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,

@@ -1,8 +1,9 @@
 /**
  * (a) Ours vs plain Apollo Gateway, side by side: both from the same supergraph over the same
- * subgraph processes, each gateway on a core of its own (the subgraphs and this process on the
- * other), the same connections, rounds interleaved (ours, plain, ours, plain, …) so machine noise
- * hits both alike. Requests per second and the gateway's CPU per request (/proc: user + system of
+ * subgraphs, each gateway on a core of its own (the subgraphs and this process on the other), the
+ * same connections, rounds interleaved (ours, plain, ours, plain, …) so machine noise hits both
+ * alike. The subgraphs' answers are replayed from memory (bench/replay-subgraphs.ts; BENCH_REPLAY=false
+ * for the live subgraphs), so the gateways and not the subgraphs set the pace. Requests per second and the gateway's CPU per request (/proc: user + system of
  * the gateway process over the run), for the listing and for the registered query whose plan
  * makes the most subgraph fetches.
  */
@@ -13,7 +14,7 @@ import { SUBGRAPH_NAMES } from '@ecom/platform/env';
 import { DEFAULT_RESILIENCE } from '../../src/subgraph-fetch/resilience.ts';
 import { benchEnv } from '../env.ts';
 import { cpuMs, pin } from '../measure.ts';
-import { startPlainGateway } from '../plain-gateway-process.ts';
+import { startPlainGateway, startReplaySubgraphs } from '../plain-gateway-process.ts';
 import { heaviestQuery, plannedOperations } from '../query-plans.ts';
 import { num, range, table, type SectionReport } from '../report.ts';
 import type { Stack } from '../stack.ts';
@@ -87,16 +88,21 @@ export async function sideBySide(stack: Stack): Promise<SectionReport> {
     { name: 'CategoryListing(first: 48)', body: JSON.stringify({ query: listing.body, variables: { first: 48 } }) },
     { name: heaviest.chosen.name, body: JSON.stringify({ query: heaviest.chosen.body, variables: heaviest.variables }) },
   ];
-  const plain = await startPlainGateway(stack, DEFAULT_RESILIENCE.subgraphTimeoutMs, join(stack.logDir, 'plain-gateway.log'));
+  const replay = benchEnv.BENCH_REPLAY !== false ? await startReplaySubgraphs(stack, join(stack.logDir, 'replay-subgraphs.log')) : undefined;
+  const ours = replay ? await stack.startGateway(replay.urls) : { url: stack.url, pid: stack.pids.gateway, stop: async () => {} };
+  const plain = await startPlainGateway(stack, DEFAULT_RESILIENCE.subgraphTimeoutMs, join(stack.logDir, 'plain-gateway.log'), replay?.urls);
   const sides: Side[] = [
-    { name: 'ours', url: stack.url, pid: stack.pids.gateway },
+    { name: 'ours', url: ours.url, pid: ours.pid },
     { name: 'plain', url: plain.url, pid: plain.pid },
   ];
   const pinning = (benchEnv.BENCH_PIN ?? true) && cpus().length >= 2;
-  const subgraphPids = SUBGRAPH_NAMES.map((n) => stack.pids[n]);
+  const subgraphPids = [...SUBGRAPH_NAMES.map((n) => stack.pids[n]), ...(replay ? [replay.pid] : [])];
   const notes = [
-    `Plain: ApolloGateway + ApolloServer standalone, same supergraph and subgraph processes, signing only (bench/plain-gateway.ts). ` +
+    `Plain: ApolloGateway + ApolloServer standalone, same supergraph and subgraphs, signing only (bench/plain-gateway.ts). ` +
       `Ours: what \`npm start\` runs, every edge plugin on (RATE_LIMIT_POINTS raised so nothing is refused).`,
+    replay
+      ? 'Subgraphs: answers recorded from the real ones on first sight, then replayed from memory by one process (bench/replay-subgraphs.ts), so the gateways set the pace.'
+      : 'Subgraphs: the live processes (BENCH_REPLAY=false); on one core they, not the gateways, may set the pace.',
     `Heaviest query: ${heaviest.note}.`,
     `${benchEnv.BENCH_ROUNDS} rounds × ${benchEnv.BENCH_SECONDS} s per gateway and operation, ${benchEnv.BENCH_CONNECTIONS} connections, ` +
       (pinning ? 'each gateway pinned to core 1, subgraphs and the load generator to core 0.' : 'no pinning (BENCH_PIN=false or one core).'),
@@ -115,6 +121,7 @@ export async function sideBySide(stack: Stack): Promise<SectionReport> {
     for (const op of operations) {
       for (const side of sides) await load(side, op.body, { seconds: WARM_SECONDS, connections: 4, tokens }); // plans, JIT, caches
     }
+    const replayedBefore = await replay?.stats();
     const runs = new Map<string, RunResult[]>();
     for (let round = 1; round <= benchEnv.BENCH_ROUNDS; round++) {
       for (const op of operations) {
@@ -126,6 +133,12 @@ export async function sideBySide(stack: Stack): Promise<SectionReport> {
           );
         }
       }
+    }
+    if (replay && replayedBefore) {
+      const after = await replay.stats();
+      const hits = Object.keys(after).reduce((sum, n) => sum + after[n]!.hits - replayedBefore[n]!.hits, 0);
+      const misses = Object.keys(after).reduce((sum, n) => sum + after[n]!.misses - replayedBefore[n]!.misses, 0);
+      notes.push(`Subgraph fetches during the measured rounds: ${hits} replayed, ${misses} passed to the real subgraphs.`);
     }
     const mean = (rs: RunResult[], f: (r: RunResult) => number) => rs.reduce((s, r) => s + f(r), 0) / rs.length;
     const rows = [];
@@ -180,6 +193,8 @@ export async function sideBySide(stack: Stack): Promise<SectionReport> {
   } finally {
     if (pinning) await pin([...subgraphPids, process.pid, ...sides.map((s) => s.pid)], undefined);
     await plain.stop();
+    await ours.stop();
+    await replay?.stop();
   }
   return { title: '(a) Ours vs plain Apollo Gateway, one core each', notes, tables };
 }
