@@ -42,14 +42,15 @@ export async function subgraphCpu(stack: Stack): Promise<SectionReport> {
       Array.from({ length: CLIENTS }, async (_, client) => {
         const mine = [];
         while (sent < target) {
+          sent += 1;
           const answer = await send(client);
           // A refusal costs the subgraphs nothing: the client comes back when told to, and it is no listing.
           if (answer.outcome === 'refused') {
+            sent -= 1;
             refused += 1;
-            await sleep(answer.retryAfterMs ?? 100);
+            await sleep(answer.retryAfterMs ?? 1_000);
             continue;
           }
-          sent += 1;
           mine.push(answer);
         }
         return mine;
