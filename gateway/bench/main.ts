@@ -4,7 +4,7 @@
  * BENCH_SECTIONS in order:
  *   side-by-side (a)  ours vs plain Apollo Gateway, one core each: req/s and CPU per request
  *   hand-plan    (b)  the listing vs its query plan performed by hand: gateway ms per level
- *   subgraph-cpu (c)  subgraph CPU per 48-product listing
+ *   subgraph-cpu (c)  subgraph CPU per 48-product listing, embedded and real Postgres
  *   place-order  (d)  placeOrder p50/p95/p99 at 10, 25 and 50 orders/s, embedded and real Postgres
  *   goodput      (e)  2, 16 and 64 listing clients: complete/partial/refused/failed per second; lanes
  *   stalled           the listing with one subgraph stalled (restarted with FAULT_MODE=delay)
@@ -31,7 +31,7 @@ const GATEWAY_ENV = { RATE_LIMIT_POINTS: '1000000000' };
 const ON_THE_GRAPH: Partial<Record<Section, (stack: Stack) => Promise<SectionReport>>> = {
   'side-by-side': sideBySide,
   'hand-plan': handPlan,
-  'subgraph-cpu': subgraphCpu,
+  'subgraph-cpu': (stack) => subgraphCpu(stack, 'embedded (PGlite)', { databaseServer: false }),
   'place-order': (stack) => placeOrders(stack, 'embedded (PGlite)'),
   goodput,
   stalled: stalledSubgraph,
@@ -95,20 +95,25 @@ if (onGraph.length > 0) {
   }
 }
 
-if (sections.includes('place-order')) {
+const ON_THE_REAL_GRAPH: Partial<Record<Section, (stack: Stack) => Promise<SectionReport>>> = {
+  'subgraph-cpu': (stack) => subgraphCpu(stack, 'real Postgres + Redis', { databaseServer: true }),
+  'place-order': (stack) => placeOrders(stack, 'real Postgres + Redis'),
+};
+const onRealGraph = sections.filter((s) => ON_THE_REAL_GRAPH[s]);
+if (onRealGraph.length > 0) {
   const real = { databaseUrl: benchEnv.BENCH_DATABASE_URL, redisUrl: benchEnv.BENCH_REDIS_URL };
   const reachable = (await answers(real.databaseUrl, 5432)) && (await answers(real.redisUrl, 6379));
   if (benchEnv.BENCH_REAL === true || (benchEnv.BENCH_REAL === undefined && reachable)) {
     console.log('starting the graph on Postgres and Redis…');
     const stack = await startStack({ real, gatewayEnv: GATEWAY_ENV });
     try {
-      await section('place-order (real)', () => placeOrders(stack, 'real Postgres + Redis'));
+      for (const name of onRealGraph) await section(`${name} (real)`, () => ON_THE_REAL_GRAPH[name]!(stack));
     } finally {
       await stack.stop();
     }
   } else {
     const why = benchEnv.BENCH_REAL === false ? 'BENCH_REAL=false' : 'no Postgres or Redis answering at BENCH_DATABASE_URL / BENCH_REDIS_URL';
-    reports.push({ title: '(d) placeOrder at a steady rate, real Postgres + Redis', notes: [`skipped: ${why}`], tables: [] });
+    reports.push({ title: `${onRealGraph.join(', ')} on real Postgres + Redis`, notes: [`skipped: ${why}`], tables: [] });
   }
 }
 

@@ -3,7 +3,7 @@
  * GraphQL POSTs with the answer classified, and core pinning.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { promisify } from 'node:util';
 
@@ -19,6 +19,25 @@ export function cpuMs(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // utime and stime are fields 14 and 15, i.e. 11 and 12 after the state (field 3).
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}
+
+/**
+ * CPU time of every PostgreSQL server process on this machine (postmaster and backends), in ms: the
+ * database's share of a request on the real server, where the embedded default spends it inside the
+ * subgraph. A backend that exits between two readings takes its time with it; the subgraphs' pools
+ * keep theirs open.
+ */
+export function postgresServerCpuMs(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') total += cpuMs(Number(entry));
+    } catch {
+      // exited while we looked
+    }
+  }
+  return total;
 }
 
 export function cpuOf(pids: Record<string, number>): Record<string, number> {
