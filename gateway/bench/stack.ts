@@ -50,10 +50,10 @@ export interface Stack {
    */
   restart(name: SubgraphName, env: Record<string, string>): Promise<void>;
   /**
-   * Another gateway of ours, configured as the stack's own (`npm start`'s defaults and `gatewayEnv`),
-   * over other subgraph URLs; resolves once its /readyz answers.
+   * Another gateway of ours, configured as the stack's own (`npm start`'s defaults and `gatewayEnv`,
+   * then `env`), over other subgraph URLs; resolves once its /readyz answers.
    */
-  startGateway(subgraphUrls: Record<SubgraphName, string>): Promise<{ url: string; pid: number; stop(): Promise<void> }>;
+  startGateway(subgraphUrls: Record<SubgraphName, string>, env?: Record<string, string>): Promise<{ url: string; pid: number; stop(): Promise<void> }>;
   stop(): Promise<void>;
 }
 
@@ -205,12 +205,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       pids[name] = started.child.pid!;
       await waitFor200(subgraphUrls[name].replace(/\/graphql$/, '/readyz'), 120_000, [started], `${name} after a restart`);
     },
-    async startGateway(urls) {
+    async startGateway(urls, extra = {}) {
       const port = await freePort();
       const { command, args } = startCommand('gateway');
       const started = startProcess(command, args, {
         cwd: join(REPO_ROOT, 'gateway'),
-        env: { ...env, ...subgraphUrlEnv(urls), PORT: String(port), ...options.gatewayEnv },
+        env: { ...env, ...subgraphUrlEnv(urls), PORT: String(port), ...options.gatewayEnv, ...extra },
         logFile: join(home, `gateway-${port}.log`),
       });
       extraGateways.add(started);
