@@ -53,7 +53,10 @@ export interface Stack {
    * Another gateway of ours, configured as the stack's own (`npm start`'s defaults and `gatewayEnv`,
    * then `env`), over other subgraph URLs; resolves once its /readyz answers.
    */
-  startGateway(subgraphUrls: Record<SubgraphName, string>, env?: Record<string, string>): Promise<{ url: string; pid: number; stop(): Promise<void> }>;
+  startGateway(
+    subgraphUrls: Record<SubgraphName, string>,
+    env?: Record<string, string>,
+  ): Promise<{ url: string; pid: number; stop(): Promise<void> }>;
   stop(): Promise<void>;
 }
 
