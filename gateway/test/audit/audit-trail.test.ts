@@ -188,6 +188,13 @@ describe('the audit trail', () => {
   });
 
   it('lets an admin read a user’s history through the graph by actor, target and time range, page by page', async () => {
+    // The order relay completes the checkout in the background, in the shopper's name: its row may
+    // land between two reads. Wait for it, so every read below sees the same history.
+    await expect
+      .poll(async () => (await trail({ actor: `user:${user}` }, admin)).entries.some((e) => `${e.service}.${e.action}` === 'cart.completeCheckout'), {
+        timeout: 20_000,
+      })
+      .toBe(true);
     const byActor = await trail({ actor: `user:${user}`, from: started.toISOString(), to: new Date(Date.now() + 60_000).toISOString() }, admin);
     expect(byActor.__typename).toBe('AuditTrailPage');
     const actions = byActor.entries.map((e) => `${e.service}.${e.action}`);
