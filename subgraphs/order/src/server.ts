@@ -34,7 +34,7 @@ export const orderSubgraph: SubgraphDefinition<typeof schema, OrderContext> = {
         store: orderOutboxStore(deps.db),
         intervalMs: settings.outboxRelayIntervalMs,
         batchSize: settings.outboxBatchSize,
-        beforePublish: cartHandOff(deps.subgraphs),
+        beforePublish: cartHandOff(deps.subgraphs, deps.db),
       }),
       startIdempotencySweeper(deps.db, schema.idempotencyKeys, deps.logger, settings.idempotencySweepIntervalMs),
     ];

@@ -29,15 +29,33 @@ export function orderOutboxStore(db: OrderDb): OutboxStore {
   };
 }
 
+/** Orders whose cart the saga's own call emptied, per database; bounded, oldest forgotten first. */
+const emptiedBySaga = new WeakMap<OrderDb, Set<string>>();
+const EMPTIED_KEPT = 10_000;
+
+/**
+ * The saga's own completeCheckout was answered: the cart recorded this order's checkout, so the
+ * relay need not ask again. Kept in process only: after a restart, or on another replica, the relay
+ * repeats the call, which the cart answers as a no-op.
+ */
+export function cartEmptiedBySaga(db: OrderDb, orderId: string): void {
+  let emptied = emptiedBySaga.get(db);
+  if (!emptied) emptiedBySaga.set(db, (emptied = new Set<string>()));
+  emptied.add(orderId);
+  if (emptied.size > EMPTIED_KEPT) emptied.delete(emptied.values().next().value!);
+}
+
 /**
  * Before `order.placed` counts as sent the cart is emptied: the relay is what guarantees that no
- * order is left with a full cart. The cart's own consumer of `order.placed` does the same from the
- * event (whichever comes first wins; completing a checkout twice is a no-op).
+ * order is left with a full cart, unless the saga's own call already did it. The cart's own consumer
+ * of `order.placed` does the same from the event (whichever comes first wins; completing a checkout
+ * twice is a no-op).
  */
-export function cartHandOff(subgraphs: SubgraphClient): (entry: OutboxEntry) => Promise<void> {
+export function cartHandOff(subgraphs: SubgraphClient, db: OrderDb): (entry: OutboxEntry) => Promise<void> {
   return async (entry) => {
     if (entry.type !== 'order.placed') return;
     const p = entry.payload as OrderEventPayloads['order.placed'];
+    if (emptiedBySaga.get(db)?.delete(p.orderId)) return;
     await completeCheckout(backgroundCaller(subgraphs, 'order-relay', p.userId), { cartId: p.cartId, orderId: p.orderId, lines: p.lines });
   };
 }

@@ -10,6 +10,7 @@ import type { CheckoutPlanRow, OrderLineRow, OrderRow } from '../db/schema.ts';
 import type { OrderContext } from '../context.ts';
 import { checkoutQuote, completeCheckout, type CheckoutQuote } from './cart-calls.ts';
 import { variantSnapshots } from './catalog-calls.ts';
+import { cartEmptiedBySaga } from './outbox-relay.ts';
 import { completeLease, openSaga, viewOf, type SagaStep } from './saga-support.ts';
 import type { CartEmpty, IdempotencyOutcome, Invalid, KeyReused, LimitExceeded, NotFound, PriceChanged, Unauthenticated } from './order-errors.ts';
 import { addressSnapshot, validatePlaceOrder, type PlaceOrderInput } from './order-input.ts';
@@ -122,10 +123,13 @@ async function runPlaceOrder(ctx: OrderContext, { caller, userId, lease }: SagaS
   }
   failpoint(ctx.faults, 'after-commit');
 
-  // Best effort here; the outbox relay repeats it until the cart confirms.
+  // Best effort here; the outbox relay repeats it until the cart confirms, unless this call did.
   await sagaStep('placeOrder', 'completeCheckout', () =>
     completeCheckout(caller, { cartId: plan.cartId, orderId, lines: plan.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity })) }),
-  ).catch((err: unknown) => ctx.logger.warn({ err, orderId }, 'completeCheckout failed; the outbox relay will retry it'));
+  ).then(
+    () => cartEmptiedBySaga(db, orderId),
+    (err: unknown) => ctx.logger.warn({ err, orderId }, 'completeCheckout failed; the outbox relay will retry it'),
+  );
   return view;
 }
 
