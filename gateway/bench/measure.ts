@@ -123,16 +123,37 @@ export async function postGraphQL(
   }
 }
 
-/** `clients` loops, each sending its next request when its previous answer is in, until `seconds` pass. */
-export async function closedLoop<T>(clients: number, seconds: number, send: (client: number) => Promise<T>): Promise<T[]> {
+/**
+ * `clients` loops, each sending its next request when its previous answer is in, until `seconds` pass.
+ * With `rampMs`, client i starts i/clients of it late: users do not arrive in the same millisecond,
+ * and this process pays about a millisecond of its own CPU per request, so 64 sent at once made its
+ * own queue part of every latency measured in the first burst.
+ */
+export async function closedLoop<T>(
+  clients: number,
+  seconds: number,
+  send: (client: number) => Promise<T>,
+  options: { rampMs?: number } = {},
+): Promise<T[]> {
   const until = performance.now() + seconds * 1000;
   const results: T[] = [];
   await Promise.all(
     Array.from({ length: clients }, async (_, client) => {
+      if (options.rampMs) await sleep((client * options.rampMs) / clients);
       while (performance.now() < until) results.push(await send(client));
     }),
   );
   return results;
+}
+
+/**
+ * A refused client waits out Retry-After (1 s without one) plus up to half of it again at random:
+ * clients refused together and back together, to the millisecond, would meet the gateway as one burst
+ * each second.
+ */
+export function backOff(answer: Pick<Answer, 'retryAfterMs'>): Promise<void> {
+  const wait = answer.retryAfterMs ?? 1_000;
+  return sleep(wait + Math.random() * (wait / 2));
 }
 
 export interface Scheduled<T> {

@@ -9,6 +9,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { freePort } from '../test/support/supervised-graph.ts';
+import { createRequire } from 'node:module';
 import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -73,6 +74,19 @@ export function startCommand(workspace: string): { command: string; args: string
   const [command, ...args] = (pkg.scripts?.start ?? '').trim().split(/ +/);
   if (command !== 'node') throw new Error(`${workspace}: the bench runs "node …" start scripts, found "${pkg.scripts?.start}"`);
   return { command: process.execPath, args };
+}
+
+/**
+ * What `npm start`'s supervisor gives one process beyond the shared environment (the subgraphs'
+ * CPU_NICE), read from its pm2 file so the bench cannot drift from it; the metrics port is the
+ * bench's own.
+ */
+export function supervisorEnv(name: ProcessName): Record<string, string> {
+  const ecosystem = createRequire(import.meta.url)(join(REPO_ROOT, 'infra/pm2/ecosystem.config.cjs')) as {
+    apps: { name: string; env?: Record<string, string> }[];
+  };
+  const { METRICS_PORT: _port, ...env } = ecosystem.apps.find((app) => app.name === name)?.env ?? {};
+  return env;
 }
 
 /** Every server process the bench has started and not yet seen exit, and the directories it made. */
@@ -172,7 +186,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const { command, args } = startCommand(`subgraphs/${name}`);
     const started = startProcess(command, args, {
       cwd: join(REPO_ROOT, 'subgraphs', name),
-      env: { ...env, ...extra },
+      env: { ...env, ...supervisorEnv(name), ...extra },
       logFile: join(home, `${name}.log`),
     });
     processes.set(name, started);
@@ -187,7 +201,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   try {
     for (const name of SUBGRAPH_NAMES) startSubgraph(name);
     const { command, args } = startCommand('gateway');
-    const gatewayEnv = { ...env, PORT: String(gatewayPort), METRICS_PORT: String(metricsPort), ...options.gatewayEnv };
+    const gatewayEnv = { ...env, ...supervisorEnv('gateway'), PORT: String(gatewayPort), METRICS_PORT: String(metricsPort), ...options.gatewayEnv };
     processes.set('gateway', startProcess(command, args, { cwd: join(REPO_ROOT, 'gateway'), env: gatewayEnv, logFile: join(home, 'gateway.log') }));
     // The first start migrates and seeds six databases: minutes on a small, busy machine.
     await waitFor200(`http://127.0.0.1:${gatewayPort}/readyz`, 600_000, [...processes.values()], 'the graph');

@@ -58,14 +58,24 @@ function metricsPortOf(name) {
   return index === -1 ? 'off' : String(base + index);
 }
 
+/**
+ * The subgraphs run at a lower CPU priority than the gateway (CPU_NICE, subgraphs/platform's
+ * cpu-priority.ts): on one machine under load the edge then answers first — a refusal, a health
+ * probe, the next fetch of a plan — instead of waiting in the run queue behind six busy subgraphs.
+ * `CPU_NICE=0 npm start` turns it off.
+ */
+const SUBGRAPH_CPU_NICE = process.env.CPU_NICE ?? '10';
+
 const apps = workspaces.flatMap((dir) => {
   const command = startCommand(dir);
   if (!command) return [];
+  const name = dir.split('/').pop();
+  const subgraph = dir.startsWith(join(ROOT, 'subgraphs'));
   return [
     {
-      name: dir.split('/').pop(),
+      name,
       cwd: dir,
-      env: { METRICS_PORT: metricsPortOf(dir.split('/').pop()) },
+      env: { METRICS_PORT: metricsPortOf(name), ...(subgraph ? { CPU_NICE: SUBGRAPH_CPU_NICE } : {}) },
       script: command.script,
       args: command.args,
       // Run the command itself, not through pm2's node wrapper: the pid pm2 reports is the server's.

@@ -7,14 +7,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { benchEnv } from '../env.ts';
-import { closedLoop, openLoop, percentile, postGraphQL, sleep, type Answer } from '../measure.ts';
+import { backOff, closedLoop, openLoop, percentile, postGraphQL, sleep, type Answer } from '../measure.ts';
 import { plannedOperations } from '../query-plans.ts';
 import { num, table, type SectionReport } from '../report.ts';
 import { kindOf, placed, placeOrder, shoppersWithCarts, stockFor } from '../shoppers.ts';
-import type { Stack } from '../stack.ts';
+import { supervisorEnv, type Stack } from '../stack.ts';
 
 export const CLIENT_COUNTS = [2, 16, 64];
 const LANE_ORDERS_PER_SECOND = 5;
+/** The clients of a run arrive over this long (closedLoop). */
+const RAMP_MS = 500;
 /** Longer than any deadline of the gateway: an answer this late is a failure of its own. */
 const CLIENT_TIMEOUT_MS = 10_000;
 
@@ -70,10 +72,10 @@ export async function goodput(stack: Stack): Promise<SectionReport> {
   const body = JSON.stringify({ query: listing.body, variables: { first: 48 } });
   const maxClients = Math.max(...CLIENT_COUNTS);
   const tokens = await Promise.all(Array.from({ length: maxClients }, (_, i) => stack.token(`bench-reader-${i}-${randomUUID().slice(0, 8)}`)));
-  // A refused shopper comes back after Retry-After (1 s), as the storefront does, instead of hammering.
+  // A refused shopper comes back after Retry-After, as the contract asks of clients, instead of hammering.
   const read = async (client: number) => {
     const answer = await postGraphQL(stack.url, body, { token: tokens[client], field: 'products', timeoutMs: CLIENT_TIMEOUT_MS });
-    if (answer.outcome === 'refused') await sleep(1_000);
+    if (answer.outcome === 'refused') await backOff(answer);
     // Hundreds of parsed listings kept to the end made this process's GC pauses part of every latency.
     delete answer.body;
     return answer;
@@ -87,7 +89,7 @@ export async function goodput(stack: Stack): Promise<SectionReport> {
   const rows = [];
   for (const clients of CLIENT_COUNTS) {
     const started = performance.now();
-    const { result: answers, limits } = await sampleLimit(stack.metricsUrl, closedLoop(clients, seconds, read));
+    const { result: answers, limits } = await sampleLimit(stack.metricsUrl, closedLoop(clients, seconds, read, { rampMs: RAMP_MS }));
     const took = (performance.now() - started) / 1000;
     rows.push(goodputRow(`${clients} clients`, answers, took, limits));
     console.log(`  ${clients} clients: ${rows.at(-1)!.slice(1, 5).join(' / ')} complete/partial/refused/failed per s`);
@@ -97,7 +99,7 @@ export async function goodput(stack: Stack): Promise<SectionReport> {
   // The lane check: reads at full tilt, checkouts at a steady rate beside them.
   const started = performance.now();
   const [{ result: readAnswers, limits }, checkout] = await Promise.all([
-    sampleLimit(stack.metricsUrl, closedLoop(maxClients, seconds, read)),
+    sampleLimit(stack.metricsUrl, closedLoop(maxClients, seconds, read, { rampMs: RAMP_MS })),
     // Starts a beat after the reads, so every order meets a saturated gateway.
     sleep(500).then(() => openLoop(LANE_ORDERS_PER_SECOND, orders, (i) => placeOrder(stack, shoppers[i]!))),
   ]);
@@ -111,9 +113,10 @@ export async function goodput(stack: Stack): Promise<SectionReport> {
   return {
     title: '(e) Goodput: closed-loop listing clients',
     notes: [
-      `CategoryListing(first: 48), each client its own user, ${seconds} s per client count, client timeout ${CLIENT_TIMEOUT_MS / 1000} s. ` +
+      `CategoryListing(first: 48), each client its own user, ${seconds} s per client count (the clients arriving over the first ${RAMP_MS} ms), client timeout ${CLIENT_TIMEOUT_MS / 1000} s; a refused client comes back after Retry-After plus up to half of it at random. ` +
         'Per second: complete, partial (typed errors beside the listing), refused (429 or 503 OVERLOADED), failed (anything else). ' +
-        'Latency percentiles of admitted (complete + partial) answers; p99 of refusals; the concurrency limit (p10–p90 of 4 readings a second).',
+        'Latency percentiles of admitted (complete + partial) answers; p99 of refusals; the concurrency limit (p10–p90 of 4 readings a second). ' +
+        `Subgraphs at nice ${supervisorEnv('product').CPU_NICE ?? 0}, as \`npm start\` runs them.`,
       `Lane check, ${maxClients} listing clients with placeOrder at ${LANE_ORDERS_PER_SECOND}/s beside them: ` +
         `**${ok.length}/${orders} orders placed**, p99 **${num(percentile(okMs, 99), 0)} ms** (p50 ${num(percentile(okMs, 50), 0)} ms)` +
         (notPlaced.size > 0 ? `; not placed: ${[...notPlaced].map(([k, n]) => `${k} ${n}`).join(', ')}` : '') +

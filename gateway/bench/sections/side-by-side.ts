@@ -13,7 +13,7 @@ import { Kind, parse } from 'graphql';
 import { SUBGRAPH_NAMES } from '@ecom/platform/env';
 import { DEFAULT_RESILIENCE } from '../../src/subgraph-fetch/resilience.ts';
 import { benchEnv } from '../env.ts';
-import { closedLoop, cpuMs, percentile, pin, postGraphQL, sleep } from '../measure.ts';
+import { backOff, closedLoop, cpuMs, percentile, pin, postGraphQL } from '../measure.ts';
 import { startPlainGateway, startReplaySubgraphs } from '../plain-gateway-process.ts';
 import { heaviestQuery, plannedOperations } from '../query-plans.ts';
 import { num, range, table, type SectionReport } from '../report.ts';
@@ -58,7 +58,7 @@ async function load(side: Side, op: Operation, options: { seconds: number; conne
   const started = performance.now();
   const answers = await closedLoop(options.connections, options.seconds, async (client) => {
     const answer = await postGraphQL(side.url, op.body, { token: options.tokens[client], field: op.field, timeoutMs: 10_000 });
-    if (answer.outcome === 'refused') await sleep(answer.retryAfterMs ?? 1_000);
+    if (answer.outcome === 'refused') await backOff(answer);
     return answer;
   });
   const seconds = (performance.now() - started) / 1000;

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { SUBGRAPH_NAMES, type SubgraphName } from '@ecom/platform/env';
 import { benchEnv } from '../env.ts';
-import { closedLoop, percentile, postGraphQL, sleep, type Answer } from '../measure.ts';
+import { backOff, closedLoop, percentile, postGraphQL, sleep, type Answer } from '../measure.ts';
 import { plannedOperations } from '../query-plans.ts';
 import { num, table, type SectionReport } from '../report.ts';
 import type { Stack } from '../stack.ts';
@@ -41,7 +41,7 @@ async function scenario(stack: Stack, stalled: string, listing: string) {
   const missing = new Set<string>();
   const read = async (client: number) => {
     const answer = await postGraphQL(stack.url, listing, { token: tokens[client], field: 'products', timeoutMs: 10_000 });
-    if (answer.outcome === 'refused') await sleep(1_000);
+    if (answer.outcome === 'refused') await backOff(answer);
     for (const error of answer.body?.errors ?? [])
       missing.add(String((error.extensions as { service?: string } | undefined)?.service ?? error.extensions?.code));
     delete answer.body;
@@ -56,7 +56,7 @@ async function scenario(stack: Stack, stalled: string, listing: string) {
   let done = false;
   const health = probeHealth(base, () => done);
   const started = performance.now();
-  const answers = await closedLoop(benchEnv.BENCH_CONNECTIONS, seconds, read);
+  const answers = await closedLoop(benchEnv.BENCH_CONNECTIONS, seconds, read, { rampMs: 500 });
   const took = (performance.now() - started) / 1000;
   done = true;
   clearInterval(sampler);
@@ -111,7 +111,7 @@ export async function stalledSubgraph(stack: Stack): Promise<SectionReport> {
   return {
     title: `Stalled subgraph (${stalledName} answers after ${STALL_MS / 1000} s)`,
     notes: [
-      `CategoryListing(first: 48), ${benchEnv.BENCH_SECONDS} s × ${benchEnv.BENCH_CONNECTIONS} closed-loop clients (each its own user, back after Retry-After) per scenario ` +
+      `CategoryListing(first: 48), ${benchEnv.BENCH_SECONDS} s × ${benchEnv.BENCH_CONNECTIONS} closed-loop clients (each its own user, arriving over the first 500 ms, back after Retry-After plus up to half of it) per scenario ` +
         `on the compiled graph (${stalledName} restarted with FAULT_MODE=delay); the gateway's /healthz probed every 100 ms meanwhile; RSS of the gateway process. ` +
         'Latency of admitted (complete + partial) answers; “errors from”: the services (else codes) the answers’ errors named.',
       `Stalled ÷ healthy: listing p99 ${num(degraded.listingP99 / healthy.listingP99)}×, healthz p99 ${num(degraded.healthzP99 / healthy.healthzP99)}×, ` +

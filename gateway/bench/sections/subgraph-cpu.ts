@@ -6,7 +6,7 @@
  */
 import { SUBGRAPH_NAMES } from '@ecom/platform/env';
 import { benchEnv } from '../env.ts';
-import { closedLoop, cpuOf, postGraphQL, postgresServerCpuMs, sleep } from '../measure.ts';
+import { backOff, closedLoop, cpuOf, postGraphQL, postgresServerCpuMs, sleep } from '../measure.ts';
 import { plannedOperations } from '../query-plans.ts';
 import { num, table, type SectionReport } from '../report.ts';
 import type { ProcessName, Stack } from '../stack.ts';
@@ -52,7 +52,7 @@ export async function subgraphCpu(stack: Stack, label: string, options: { databa
           if (answer.outcome === 'refused') {
             sent -= 1;
             refused += 1;
-            await sleep(answer.retryAfterMs ?? 1_000);
+            await backOff(answer);
             continue;
           }
           mine.push(answer);

@@ -1,8 +1,9 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT, SUBGRAPH_NAMES, testEnv, type SubgraphName } from '@ecom/platform/env';
@@ -38,6 +39,23 @@ function start(workspace: string, env: NodeJS.ProcessEnv): Started {
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return { child, output: () => output };
+}
+
+/** What `npm start`'s pm2 file adds to one process's environment (the subgraphs' CPU_NICE). */
+function supervisorEnv(name: string): Record<string, string> {
+  const { apps } = createRequire(import.meta.url)(join(REPO_ROOT, 'infra/pm2/ecosystem.config.cjs')) as {
+    apps: { name: string; env: Record<string, string> }[];
+  };
+  const { METRICS_PORT: _port, ...env } = apps.find((app) => app.name === name)!.env;
+  return env;
+}
+
+/** The nice value of every thread of a process (field 19 of /proc/<pid>/task/<tid>/stat). */
+function threadNices(pid: number): number[] {
+  return readdirSync(`/proc/${pid}/task`).map((tid) => {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  });
 }
 
 async function stop(started: Started | undefined): Promise<void> {
@@ -100,10 +118,10 @@ describe('the product subgraph and the gateway from compiled output', () => {
       NODE_ENV: 'development',
     };
 
-    product = start('subgraphs/product', env);
+    product = start('subgraphs/product', { ...env, ...supervisorEnv('product') });
     // Migrating and seeding PGlite takes minutes on a loaded machine.
     await until(() => answers200(subgraphUrls.product.replace('/graphql', '/readyz')), 300_000, `product /readyz\n${product.output()}`);
-    gateway = start('gateway', env);
+    gateway = start('gateway', { ...env, ...supervisorEnv('gateway') });
     await until(async () => (await fetch(`http://127.0.0.1:${gatewayPort}/healthz`)).ok, 120_000, `gateway /healthz\n${gateway.output()}`);
   }, 720_000);
 
@@ -136,5 +154,13 @@ describe('the product subgraph and the gateway from compiled output', () => {
     expect(body.data!.products.edges).toHaveLength(2);
     expect(body.data!.products.totalCount).toBeGreaterThanOrEqual(2);
     expect(body.data!.products.edges[0]!.node.title).not.toBe('');
+  });
+
+  it('runs the subgraph below the gateway in CPU priority, every thread of it, as npm start does', () => {
+    expect(supervisorEnv('product').CPU_NICE).toBe('10');
+    expect(supervisorEnv('gateway').CPU_NICE).toBeUndefined();
+    expect(new Set(threadNices(product!.child.pid!))).toEqual(new Set([10]));
+    // The gateway keeps the priority it was started with (this process's).
+    expect(new Set(threadNices(gateway!.child.pid!))).toEqual(new Set([getPriority()]));
   });
 });

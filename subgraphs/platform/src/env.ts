@@ -170,6 +170,8 @@ export const platformEnvShape = {
   /** Interface the subgraph listens on; 0.0.0.0 in a container, loopback on a laptop. */
   LISTEN_HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Nice value (0–19) the process lowers itself to at start (cpu-priority.ts); `npm start` gives the subgraphs 10. */
+  CPU_NICE: z.coerce.number().int().min(0).max(19).default(0),
   METRICS_PORT: metricsPortSetting,
   ...signingKeysEnvShape,
   /** Default time budget of one field's batch inside a subgraph. */

@@ -13,6 +13,7 @@ import {
   metricsPortOf,
 } from './env.ts';
 import { eventsConfigFrom } from './events/events-config.ts';
+import { lowerCpuPriority } from './cpu-priority.ts';
 import { createLogger } from './logger.ts';
 import { startMetricsServer } from './metrics.ts';
 import type { RequestContext } from './request-context.ts';
@@ -30,6 +31,7 @@ export async function runSubgraph<TSchema extends Record<string, unknown>, TCont
   const telemetry = startTelemetry(telemetryFrom(def.name));
   const env = parseEnv(platformEnvShape);
   const logger = createLogger(def.name, env.LOG_LEVEL);
+  if (env.CPU_NICE > 0) logger.info({ nice: env.CPU_NICE, threads: lowerCpuPriority(env.CPU_NICE) }, 'cpu priority lowered');
   const subgraphUrls = subgraphUrlsFrom();
   const booted = await bootSubgraph(def, {
     databaseUrl: env.DATABASE_URL,
