@@ -33,7 +33,7 @@ const ON_THE_GRAPH: Partial<Record<Section, (stack: Stack) => Promise<SectionRep
   'hand-plan': handPlan,
   'subgraph-cpu': (stack) => subgraphCpu(stack, 'embedded (PGlite)', { databaseServer: false }),
   'place-order': (stack) => placeOrders(stack, 'embedded (PGlite)'),
-  goodput,
+  goodput: (stack) => goodput(stack, 'embedded (PGlite)'),
   stalled: stalledSubgraph,
 };
 
@@ -98,6 +98,7 @@ if (onGraph.length > 0) {
 const ON_THE_REAL_GRAPH: Partial<Record<Section, (stack: Stack) => Promise<SectionReport>>> = {
   'subgraph-cpu': (stack) => subgraphCpu(stack, 'real Postgres + Redis', { databaseServer: true }),
   'place-order': (stack) => placeOrders(stack, 'real Postgres + Redis'),
+  goodput: (stack) => goodput(stack, 'real Postgres + Redis'),
 };
 const onRealGraph = sections.filter((s) => ON_THE_REAL_GRAPH[s]);
 if (onRealGraph.length > 0) {

@@ -66,7 +66,7 @@ function goodputRow(label: string, answers: Answer[], seconds: number, limits: n
   ];
 }
 
-export async function goodput(stack: Stack): Promise<SectionReport> {
+export async function goodput(stack: Stack, label: string): Promise<SectionReport> {
   const seconds = benchEnv.BENCH_SECONDS;
   const listing = plannedOperations().find((p) => p.name === 'CategoryListing')!;
   const body = JSON.stringify({ query: listing.body, variables: { first: 48 } });
@@ -111,7 +111,7 @@ export async function goodput(stack: Stack): Promise<SectionReport> {
   rows.push(goodputRow(`${maxClients} clients + checkouts`, readAnswers, took, limits));
 
   return {
-    title: '(e) Goodput: closed-loop listing clients',
+    title: `(e) Goodput: closed-loop listing clients, ${label}`,
     notes: [
       `CategoryListing(first: 48), each client its own user, ${seconds} s per client count (the clients arriving over the first ${RAMP_MS} ms), client timeout ${CLIENT_TIMEOUT_MS / 1000} s; a refused client comes back after Retry-After plus up to half of it at random. ` +
         'Per second: complete, partial (typed errors beside the listing), refused (429 or 503 OVERLOADED), failed (anything else). ' +
