@@ -12,10 +12,20 @@ export interface GraphError {
 /** An answer with data (complete, or partial with `errors`), or no data at all (`failed`). */
 export type Answer<T> =
   | { kind: 'data'; data: T; errors: GraphError[]; requestId: string | null }
-  | { kind: 'failed'; errors: GraphError[]; requestId: string | null; status: number };
+  | { kind: 'failed'; errors: GraphError[]; requestId: string | null; status: number; retryAfterMs?: number };
 
 export const CLIENT_NAME = 'web';
 const CLIENT_VERSION = 'storefront-1';
+
+/** `Retry-After` in ms: delay-seconds or an HTTP date (RFC 9110 §10.2.3); undefined when absent or unreadable. */
+export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  if (/^\s*\d+\s*$/.test(header)) return Number(header) * 1000;
+  // An HTTP date is always GMT; Date.parse alone would take '-1' for a year.
+  if (!/GMT\s*$/.test(header)) return undefined;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
 
 function operationName(document: TypedDocumentNode<unknown, unknown>): string {
   const op = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
@@ -67,6 +77,15 @@ export async function execute<TData, TVariables>(document: TypedDocumentNode<TDa
       errors: [{ message: 'not JSON', extensions: { code: 'INTERNAL', retryable: true } }],
     };
   }
-  if (body.data === undefined || body.data === null) return { kind: 'failed', status: response.status, requestId, errors: body.errors ?? [] };
+  if (body.data === undefined || body.data === null) {
+    const retryAfter = retryAfterMs(response.headers.get('retry-after'));
+    return {
+      kind: 'failed',
+      status: response.status,
+      requestId,
+      errors: body.errors ?? [],
+      ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }),
+    };
+  }
   return { kind: 'data', data: body.data, errors: body.errors ?? [], requestId };
 }

@@ -5,6 +5,18 @@ import { execute, type Answer } from './client.ts';
 const RETRIES = 3;
 const BACKOFF_MS = 400;
 
+/**
+ * How long to wait before retry `attempt` (1, 2, …): at least what the gateway asked for in
+ * `Retry-After` (an `OVERLOADED` or `RATE_LIMITED` refusal), else a step that grows with each
+ * attempt; then up to half of that again at random, so shoppers refused together do not all come
+ * back in the same instant and meet the gateway as one burst.
+ */
+export function retryDelayMs<T>(answer: Answer<T>, attempt: number, random: () => number = Math.random): number {
+  const asked = answer.kind === 'failed' ? (answer.retryAfterMs ?? 0) : 0;
+  const base = Math.max(asked, BACKOFF_MS * attempt);
+  return base + random() * (base / 2);
+}
+
 const isInProgress = <T>(answer: Answer<T>, field: keyof T) =>
   answer.kind === 'data' && (answer.data[field] as { __typename?: string } | null)?.__typename === 'IdempotencyInProgressError';
 
@@ -24,7 +36,7 @@ export async function runAction<TData, TVariables>(
   for (let attempt = 1; attempt <= RETRIES; attempt++) {
     const transient = (answer.kind === 'failed' && answer.errors.some((e) => e.extensions?.retryable !== false)) || isInProgress(answer, field);
     if (!transient) break;
-    await new Promise((r) => setTimeout(r, BACKOFF_MS * attempt));
+    await new Promise((r) => setTimeout(r, retryDelayMs(answer, attempt)));
     answer = await execute(document, variables(key.current()));
   }
   if (answer.kind === 'data' && !isInProgress(answer, field)) key.settle();
