@@ -23,10 +23,9 @@ function concat(parts: Uint8Array[]): Uint8Array {
  * of merging the two: drizzle passes its own for a few types with every query, and PGlite's merge
  * copies all of its ~300 parsers each time, a sixth of a listing statement's cost.
  */
-function resultsOf(backend: messages.BackendMessage[], defaults: PGlite['parsers'], options: QueryOptions | undefined): Results {
+function resultsOf(backend: messages.BackendMessage[], fields: Field[], defaults: PGlite['parsers'], options: QueryOptions | undefined): Results {
   const own = options?.parsers;
   const arrays = options?.rowMode === 'array';
-  let fields: { name: string; dataTypeID: number }[] = [];
   const rows: unknown[] = [];
   const parseField = (value: string | null, type: number): unknown => {
     if (value === null) return null;
@@ -34,9 +33,7 @@ function resultsOf(backend: messages.BackendMessage[], defaults: PGlite['parsers
     return parser ? parser(value, type) : value;
   };
   for (const message of backend) {
-    if (message.name === 'rowDescription') {
-      fields = (message as messages.RowDescriptionMessage).fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID }));
-    } else if (message.name === 'dataRow') {
+    if (message.name === 'dataRow') {
       const values = (message as messages.DataRowMessage).fields.map((value, i) => parseField(value, fields[i]!.dataTypeID));
       rows.push(arrays ? values : Object.fromEntries(values.map((value, i) => [fields[i]!.name, value])));
     } else if (message.name === 'commandComplete') {
@@ -50,9 +47,22 @@ function resultsOf(backend: messages.BackendMessage[], defaults: PGlite['parsers
   return { affectedRows: 0, rows: [], fields: [] };
 }
 
+interface Field {
+  name: string;
+  dataTypeID: number;
+}
+
 interface Prepared {
   name: string;
   paramTypes: number[];
+  /** The columns it returns, from describing it once: a run does not ask for them again. */
+  fields: Field[];
+}
+
+/** The row description of a described statement; none (NoData) for one that returns no rows. */
+function fieldsOf(described: messages.BackendMessage[]): Field[] {
+  const row = described.find((m): m is messages.RowDescriptionMessage => m.name === 'rowDescription');
+  return row ? row.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })) : [];
 }
 
 /**
@@ -60,7 +70,7 @@ interface Prepared {
  * `query` sends every statement unnamed, so the backend parses and plans it every time, in six calls
  * into WebAssembly; the statements a subgraph sends are few and sent again and again (the listing's
  * batches), and planning was half of their cost. Here each distinct SQL text becomes a named statement,
- * parsed and described once; each run is one bind, describe, execute and sync, and Postgres reuses its
+ * parsed and described once; each run is one bind, execute and sync, and Postgres reuses its
  * plan (a generic one, once that is no worse than planning for the values). Same exclusivity as
  * `query` (never inside another caller's transaction), same parameter serialisers and result parsers,
  * same errors. Transactions keep PGlite's own path; so do queries with a blob or explicit parameter types.
@@ -84,7 +94,7 @@ export function withPreparedStatements(pg: PGlite, maxPrepared = MAX_PREPARED_ST
         syncToFs: false,
       },
     );
-    const statement = { name, paramTypes: parse.parseDescribeStatementResults(described) };
+    const statement = { name, paramTypes: parse.parseDescribeStatementResults(described), fields: fieldsOf(described) };
     prepared.set(text, statement);
     return statement;
   }
@@ -106,11 +116,11 @@ export function withPreparedStatements(pg: PGlite, maxPrepared = MAX_PREPARED_ST
       return serializer ? serializer(value) : (value as { toString(): string }).toString();
     });
     const backend = await pg.execProtocolStream(
-      concat([serialize.bind({ statement: statement.name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]),
+      concat([serialize.bind({ statement: statement.name, values }), serialize.execute({}), serialize.sync()]),
       { syncToFs: false, onNotice: options?.onNotice },
     );
     await pg.syncToFs();
-    return resultsOf(backend, pg.parsers, options);
+    return resultsOf(backend, statement.fields, pg.parsers, options);
   }
 
   async function query(text: string, params: unknown[] = [], options?: QueryOptions): Promise<Results> {
