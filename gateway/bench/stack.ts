@@ -8,8 +8,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { freePort } from '../test/support/supervised-graph.ts';
-import { createRequire } from 'node:module';
+import { freePort, supervisorEnv } from '../test/support/supervised-graph.ts';
 import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -61,7 +60,7 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export { freePort };
+export { freePort, supervisorEnv };
 
 /** `npm run build` as `npm start` runs it first; turbo makes it a no-op when nothing changed. */
 export async function buildServices(): Promise<void> {
@@ -74,19 +73,6 @@ export function startCommand(workspace: string): { command: string; args: string
   const [command, ...args] = (pkg.scripts?.start ?? '').trim().split(/ +/);
   if (command !== 'node') throw new Error(`${workspace}: the bench runs "node …" start scripts, found "${pkg.scripts?.start}"`);
   return { command: process.execPath, args };
-}
-
-/**
- * What `npm start`'s supervisor gives one process beyond the shared environment (the subgraphs'
- * CPU_NICE), read from its pm2 file so the bench cannot drift from it; the metrics port is the
- * bench's own.
- */
-export function supervisorEnv(name: ProcessName): Record<string, string> {
-  const ecosystem = createRequire(import.meta.url)(join(REPO_ROOT, 'infra/pm2/ecosystem.config.cjs')) as {
-    apps: { name: string; env?: Record<string, string> }[];
-  };
-  const { METRICS_PORT: _port, ...env } = ecosystem.apps.find((app) => app.name === name)?.env ?? {};
-  return env;
 }
 
 /** Every server process the bench has started and not yet seen exit, and the directories it made. */

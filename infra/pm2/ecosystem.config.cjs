@@ -64,7 +64,12 @@ function metricsPortOf(name) {
  * probe, the next fetch of a plan — instead of waiting in the run queue behind six busy subgraphs.
  * `CPU_NICE=0 npm start` turns it off.
  */
-const SUBGRAPH_CPU_NICE = process.env.CPU_NICE ?? '10';
+const SUBGRAPH_CPU_NICE = (() => {
+  const setting = (process.env.CPU_NICE ?? '').trim();
+  if (setting === '') return '10';
+  if (!/^\d+$/.test(setting) || Number(setting) > 19) throw new Error(`CPU_NICE: expected a nice value from 0 to 19, found ${setting}`);
+  return setting;
+})();
 
 const apps = workspaces.flatMap((dir) => {
   const command = startCommand(dir);

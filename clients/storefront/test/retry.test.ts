@@ -41,7 +41,7 @@ describe('Retry-After', () => {
   });
 });
 
-describe('runAction after an OVERLOADED refusal', () => {
+describe('runAction after a refusal', () => {
   afterEach(() => {
     vi.useRealTimers();
     vi.unstubAllGlobals();
@@ -75,5 +75,24 @@ describe('runAction after an OVERLOADED refusal', () => {
     expect(sent).toHaveLength(2);
     expect(sent[1]!.at).toBeGreaterThanOrEqual(2000);
     expect(sent[1]!.key).toBe(sent[0]!.key);
+  });
+
+  it('hands a long Retry-After back to the page instead of waiting it out, keeping the key', async () => {
+    vi.useFakeTimers();
+    vi.stubGlobal('sessionStorage', { getItem: () => null });
+    const fetch = vi.fn(
+      async () =>
+        new Response(JSON.stringify({ errors: [{ message: 'too many', extensions: { code: 'RATE_LIMITED', retryable: true } }] }), {
+          status: 429,
+          headers: { 'retry-after': '60' },
+        }),
+    );
+    vi.stubGlobal('fetch', fetch);
+    const key = new ActionKey();
+    const first = key.current();
+    const answer = await runAction(PlaceOrderDocument, 'placeOrder', key, (idempotencyKey) => ({ input: { cartId: 'c', idempotencyKey } }) as never);
+    expect(answer).toMatchObject({ kind: 'failed', status: 429, retryAfterMs: 60_000 });
+    expect(fetch).toHaveBeenCalledTimes(1);
+    expect(key.current()).toBe(first);
   });
 });

@@ -2,7 +2,6 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,7 +9,7 @@ import { REPO_ROOT, SUBGRAPH_NAMES, testEnv, type SubgraphName } from '@ecom/pla
 import { randomSigningKeysEnv } from '@ecom/platform/testing';
 import { createTestDatabase } from '@ecom/platform/test-database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answers200, freePort, until } from '../support/supervised-graph.ts';
+import { answers200, freePort, supervisorEnv, until } from '../support/supervised-graph.ts';
 
 /**
  * What users start is compiled JavaScript: `npm run build` emits each service's dist/, and the
@@ -39,15 +38,6 @@ function start(workspace: string, env: NodeJS.ProcessEnv): Started {
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return { child, output: () => output };
-}
-
-/** What `npm start`'s pm2 file adds to one process's environment (the subgraphs' CPU_NICE). */
-function supervisorEnv(name: string): Record<string, string> {
-  const { apps } = createRequire(import.meta.url)(join(REPO_ROOT, 'infra/pm2/ecosystem.config.cjs')) as {
-    apps: { name: string; env: Record<string, string> }[];
-  };
-  const { METRICS_PORT: _port, ...env } = apps.find((app) => app.name === name)!.env;
-  return env;
 }
 
 /** The nice value of every thread of a process (field 19 of /proc/<pid>/task/<tid>/stat). */

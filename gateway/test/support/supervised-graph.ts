@@ -1,6 +1,7 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +42,19 @@ export interface SupervisedGraph {
   stop(timeoutMs?: number): Promise<number | null>;
   /** Whatever is still running after a failed test: SIGKILL, drop the database, remove the files. */
   dispose(): Promise<void>;
+}
+
+/**
+ * What `npm start`'s pm2 file gives one process beyond the shared environment (the subgraphs'
+ * CPU_NICE), read from the file itself so the bench and tests cannot drift from it; the metrics port
+ * is left out, each caller picks its own.
+ */
+export function supervisorEnv(name: string): Record<string, string> {
+  const ecosystem = createRequire(import.meta.url)(join(REPO_ROOT, 'infra/pm2/ecosystem.config.cjs')) as {
+    apps: { name: string; env?: Record<string, string> }[];
+  };
+  const { METRICS_PORT: _port, ...env } = ecosystem.apps.find((app) => app.name === name)?.env ?? {};
+  return env;
 }
 
 export async function freePort(): Promise<number> {

@@ -8,8 +8,8 @@ import { setPriority } from 'node:os';
  * CPU-bound, and the gateway waited in the run queue behind the subgraphs: a refusal that costs it
  * well under a millisecond was answered in tens. Niced subgraphs let the edge answer first (refusals,
  * health probes, the next fetch of a plan) while the subgraphs still get every cycle the gateway
- * leaves; measured in `npm run bench`, section (e). In Kubernetes each pod has its own CPU and
- * this stays off.
+ * leaves (the README's "Degrade, never collapse" has the interleaved measurement). In Kubernetes
+ * each pod has its own CPU and this stays off.
  *
  * Linux keeps a nice value per thread, so the threads V8 started before this ran (GC, compiler) are
  * set one by one; threads started later inherit the main thread's. Elsewhere only the calling thread

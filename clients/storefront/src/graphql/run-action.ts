@@ -4,6 +4,12 @@ import { execute, type Answer } from './client.ts';
 
 const RETRIES = 3;
 const BACKOFF_MS = 400;
+/**
+ * Past this a retry is not automatic: a button that spins for a rate limit's whole window helps
+ * nobody. The failed answer (with its message) goes back to the page, and the key is kept, so the
+ * shopper's "try again" later is the same action.
+ */
+const MAX_AUTOMATIC_WAIT_MS = 5_000;
 
 /**
  * How long to wait before retry `attempt` (1, 2, …): at least what the gateway asked for in
@@ -35,8 +41,9 @@ export async function runAction<TData, TVariables>(
   let answer = await execute(document, variables(key.current()));
   for (let attempt = 1; attempt <= RETRIES; attempt++) {
     const transient = (answer.kind === 'failed' && answer.errors.some((e) => e.extensions?.retryable !== false)) || isInProgress(answer, field);
-    if (!transient) break;
-    await new Promise((r) => setTimeout(r, retryDelayMs(answer, attempt)));
+    const delay = retryDelayMs(answer, attempt);
+    if (!transient || delay > MAX_AUTOMATIC_WAIT_MS) break;
+    await new Promise((r) => setTimeout(r, delay));
     answer = await execute(document, variables(key.current()));
   }
   if (answer.kind === 'data' && !isInProgress(answer, field)) key.settle();
