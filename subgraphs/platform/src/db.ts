@@ -45,9 +45,10 @@ export interface DbOptions<TSchema extends Record<string, unknown>> {
 export const DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS = 15_000;
 
 // The journal lives outside the subgraph's schema, because the first migration creates that schema.
+const JOURNAL_SCHEMA = 'drizzle';
 const migrationConfigOf = (schemaName: string, migrationsFolder: string) => ({
   migrationsFolder,
-  migrationsSchema: 'drizzle',
+  migrationsSchema: JOURNAL_SCHEMA,
   migrationsTable: `${schemaName}_migrations`,
 });
 
@@ -61,6 +62,15 @@ export async function migrateServer(databaseUrl: string, schemaName: string, mig
   const migrator = postgres(databaseUrl, { max: 1, onnotice: () => {} });
   try {
     await migrator`select pg_advisory_lock(hashtext(${`migrate:${schemaName}`}))`;
+    // Every subgraph's journal shares this schema, and CREATE SCHEMA IF NOT EXISTS is not safe
+    // against a concurrent one (a unique violation on pg_namespace): six subgraphs migrating at
+    // once, as a release's first pods do, made one fail. Created first under a lock of its own.
+    await migrator`select pg_advisory_lock(hashtext('migrate:journal-schema'))`;
+    try {
+      await migrator`create schema if not exists ${migrator(JOURNAL_SCHEMA)}`;
+    } finally {
+      await migrator`select pg_advisory_unlock(hashtext('migrate:journal-schema'))`;
+    }
     await migratePostgres(drizzlePostgres(migrator), migrationConfigOf(schemaName, migrationsFolder));
   } finally {
     await migrator.end({ timeout: 5 });
