@@ -80,7 +80,7 @@ const shape = {
   ADMISSION_LIMIT_MAX: z.coerce.number().int().positive().default(DEFAULT_ADMISSION.limit.max),
   /** Latency over an operation's no-load latency that still counts as uncongested. */
   ADMISSION_TOLERANCE: z.coerce.number().min(1.1).max(10).default(DEFAULT_ADMISSION.limit.tolerance),
-  /** Longest wait for a slot before OVERLOADED, per lane. */
+  /** Longest wait for a slot before OVERLOADED, per lane (reads: 0, refused at once over the limit). */
   ADMISSION_QUEUE_READ_MS: z.coerce.number().int().min(0).max(1_000).default(DEFAULT_ADMISSION.queueWaitMs.read),
   ADMISSION_QUEUE_MUTATION_MS: z.coerce.number().int().min(0).max(5_000).default(DEFAULT_ADMISSION.queueWaitMs.mutation),
   ADMISSION_QUEUE_CHECKOUT_MS: z.coerce.number().int().min(0).max(5_000).default(DEFAULT_ADMISSION.queueWaitMs.checkout),
@@ -198,6 +198,12 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): GatewayEnv {
         tolerance: env.ADMISSION_TOLERANCE,
       },
       queueWaitMs: { read: env.ADMISSION_QUEUE_READ_MS, mutation: env.ADMISSION_QUEUE_MUTATION_MS, checkout: env.ADMISSION_QUEUE_CHECKOUT_MS },
+      // A mutation or checkout joins the queue if expected to start within its queue time; a read, when given a queue, only soon.
+      expectedWaitMs: {
+        read: Math.min(DEFAULT_ADMISSION.expectedWaitMs.read, env.ADMISSION_QUEUE_READ_MS),
+        mutation: env.ADMISSION_QUEUE_MUTATION_MS,
+        checkout: env.ADMISSION_QUEUE_CHECKOUT_MS,
+      },
       principalShare: env.ADMISSION_PRINCIPAL_SHARE,
     },
     edge: {

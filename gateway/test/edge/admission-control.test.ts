@@ -179,6 +179,38 @@ describe('admission control', () => {
     expect(control.inFlight).toBe(0);
   });
 
+  it('queues a request expected to start soon and refuses at once one that is not', async () => {
+    let t = 0;
+    const control = createAdmissionControl(
+      {
+        ...fixedLimit(1),
+        expectedWaitMs: { read: 500, mutation: 500, checkout: 500 },
+        queueWaitMs: { read: 1_000, mutation: 1_000, checkout: 1_000 },
+      },
+      () => t,
+    );
+    // Requests hold their slot 100 ms: the next one in line starts in about 100 ms.
+    const first = await admitted(control.acquire('read', 'a', 'q'));
+    t += 100;
+    first.release();
+    const running = await admitted(control.acquire('read', 'b', 'q'));
+    const soon = control.acquire('read', 'c', 'q');
+    expect(control.queued).toBe(1);
+    // Holds of 2 s and 4 s raise the running mean to about 0.66 s: a newcomer would wait past 500 ms.
+    const slow = await admitted(control.acquire('checkout', 'x', 'placeOrder'));
+    t += 2_000;
+    slow.release();
+    t += 2_000;
+    running.release(); // c, first in line, starts
+    const started = performance.now();
+    const late = await control.acquire('read', 'd', 'q');
+    expect(isRefusal(late)).toBe(true);
+    expect(performance.now() - started).toBeLessThan(20);
+    expect(control.queued).toBe(0);
+    (await admitted(soon)).release();
+    expect(control.inFlight).toBe(0);
+  });
+
   it('frees a slot once however often it is released', async () => {
     const control = createAdmissionControl(fixedLimit(2));
     const a = await admitted(control.acquire('read', 'a', 'q'));

@@ -67,7 +67,7 @@ export const inFlightRequests = new Gauge({
 
 export const admissionRequests = new Counter({
   name: 'graph_gateway_admission_total',
-  help: 'Admission control decisions by lane (checkout, mutation, read), outcome (admitted, queued, refused) and reason (immediate, after_queue, limit, queue_timeout, queue_full, principal_share).',
+  help: 'Admission control decisions by lane (checkout, mutation, read), outcome (admitted, queued, refused) and reason (immediate, after_queue, limit, queue_full, expected_wait, queue_timeout, principal_share).',
   labelNames: ['lane', 'outcome', 'reason'] as const,
   registers: [registry],
 });
