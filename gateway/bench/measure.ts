@@ -75,7 +75,7 @@ export interface Answer {
   code?: string;
   /** A refusal's Retry-After, in ms. */
   retryAfterMs?: number;
-  body?: { data?: Record<string, unknown> | null; errors?: { extensions?: { code?: string; retryable?: boolean } }[] };
+  body?: { data?: Record<string, unknown> | null; errors?: { extensions?: { code?: string; retryable?: boolean; service?: string } }[] };
 }
 
 /**
@@ -114,8 +114,17 @@ export async function postGraphQL(
       };
     }
     const value = parsed?.data?.[options.field];
-    if (res.status !== 200 || value === null || value === undefined)
-      return { status: res.status, ms, outcome: 'failed', code: code ?? `HTTP ${res.status}`, body: parsed };
+    if (res.status !== 200 || value === null || value === undefined) {
+      // Which subgraph failed the root field is what the next diagnosis needs.
+      const service = parsed?.errors?.[0]?.extensions?.service;
+      return {
+        status: res.status,
+        ms,
+        outcome: 'failed',
+        code: code ? (service ? `${code} (${service})` : code) : `HTTP ${res.status}`,
+        body: parsed,
+      };
+    }
     return { status: res.status, ms, outcome: parsed?.errors?.length ? 'partial' : 'complete', code, body: parsed };
   } catch (err) {
     const name = (err as Error).name;
