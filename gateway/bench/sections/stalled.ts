@@ -42,8 +42,7 @@ async function scenario(stack: Stack, stalled: string, listing: string) {
   const read = async (client: number) => {
     const answer = await postGraphQL(stack.url, listing, { token: tokens[client], field: 'products', timeoutMs: 10_000 });
     if (answer.outcome === 'refused') await backOff(answer);
-    for (const error of answer.body?.errors ?? [])
-      missing.add(String((error.extensions as { service?: string } | undefined)?.service ?? error.extensions?.code));
+    for (const error of answer.body?.errors ?? []) missing.add(String(error.extensions?.service ?? error.extensions?.code));
     delete answer.body;
     return answer;
   };
