@@ -23,6 +23,19 @@ describe('gateway environment', () => {
     expect(env.subgraphUrls.product).toBe('http://127.0.0.1:4001/graphql');
   });
 
+  it('gives reads no queue by default, and each queue an expected-wait bound that follows its queue time', () => {
+    expect(loadEnv({}).admission).toMatchObject({
+      queueWaitMs: { read: 0, mutation: 100, checkout: 500 },
+      expectedWaitMs: { read: 0, mutation: 100, checkout: 500 },
+    });
+    // A read queue, when an operator turns one on, is joined only by reads expected to start soon.
+    expect(loadEnv({ ADMISSION_QUEUE_READ_MS: '250', ADMISSION_QUEUE_MUTATION_MS: '2000' }).admission).toMatchObject({
+      queueWaitMs: { read: 250, mutation: 2_000, checkout: 500 },
+      expectedWaitMs: { read: 25, mutation: 2_000, checkout: 500 },
+    });
+    expect(() => loadEnv({ ADMISSION_QUEUE_READ_MS: '-1' })).toThrow(/ADMISSION_QUEUE_READ_MS/);
+  });
+
   it('lists every problem at once', () => {
     expect(() => loadEnv({ PORT: 'abc', JWT_SECRET: 'short', REQUEST_TIMEOUT_MS: '-1', SUBGRAPH_URL_CART: 'not a url' })).toThrow(
       /PORT[\s\S]*JWT_SECRET[\s\S]*REQUEST_TIMEOUT_MS[\s\S]*SUBGRAPH_URL_CART/,
