@@ -63,8 +63,11 @@ export type RefusalReason = 'limit' | 'queue_full' | 'expected_wait' | 'queue_ti
 const HOLD_WEIGHT = 0.1;
 
 export interface Admitted {
-  /** Ends the request's hold on its slot; its latency teaches the limit (once; later calls do nothing). */
-  release(): void;
+  /**
+   * Ends the request's hold on its slot (once; later calls do nothing). Its latency teaches the
+   * limit unless `ran` is false: a request turned away after admission (a rate limit) did no work.
+   */
+  release(ran?: boolean): void;
 }
 
 interface Waiter {
@@ -111,7 +114,7 @@ export function createAdmissionControl(settings: AdmissionSettings = DEFAULT_ADM
     const started = now();
     let released = false;
     return {
-      release() {
+      release(ran = true) {
         if (released) return;
         released = true;
         running.total -= 1;
@@ -119,10 +122,12 @@ export function createAdmissionControl(settings: AdmissionSettings = DEFAULT_ADM
         if (held === 0) byPrincipal.delete(principal);
         else byPrincipal.set(principal, held);
         inFlightRequests.set(running.total);
-        const heldMs = now() - started;
-        meanHoldMs = meanHoldMs === 0 ? heldMs : meanHoldMs + HOLD_WEIGHT * (heldMs - meanHoldMs);
-        limiter.sample(operation, heldMs, inFlightAtStart);
-        admissionLimit.set(limiter.limit);
+        if (ran) {
+          const heldMs = now() - started;
+          meanHoldMs = meanHoldMs === 0 ? heldMs : meanHoldMs + HOLD_WEIGHT * (heldMs - meanHoldMs);
+          limiter.sample(operation, heldMs, inFlightAtStart);
+          admissionLimit.set(limiter.limit);
+        }
         drain();
       },
     };

@@ -7,9 +7,9 @@ import type { RateLimiter } from '../edge/rate-limit.ts';
 const CHECKOUT_FIELD = 'placeOrder';
 
 /**
- * `placeOrder` draws on a budget of its own per user (RATE_LIMIT_CHECKOUT_POINTS). The edge's
- * rate-limit step runs before the body is read, and a persisted query names no field until Apollo
- * resolves it, so this is checked once the operation is known. Anonymous callers are refused by
+ * `placeOrder` draws on a budget of its own per user (RATE_LIMIT_CHECKOUT_POINTS). The edge sees
+ * only the raw operation, and a persisted query names no field until Apollo resolves it, so this is
+ * checked once the operation is known. Anonymous callers are refused by
  * order itself (a checkout needs a user), so they draw nothing here.
  */
 export function checkoutRateLimit(limiter: Pick<RateLimiter, 'admitCheckout'>): ApolloServerPlugin<RequestContext> {

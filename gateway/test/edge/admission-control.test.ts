@@ -220,6 +220,25 @@ describe('admission control', () => {
     expect(control.inFlight).toBe(1);
     b.release();
   });
+
+  it('learns nothing from requests turned away after admission (a rate limit): the slot is freed, the limit untouched', async () => {
+    /** Rounds that fill the limit with reads held 1 ms each, released as `ran` says. */
+    const fillAndRelease = async (ran: boolean) => {
+      let t = 0;
+      const control = createAdmissionControl({ ...DEFAULT_ADMISSION, limit: LIMIT }, () => t);
+      for (let round = 0; round < 50; round++) {
+        const slots = await Promise.all(Array.from({ length: control.limit }, (_, i) => admitted(control.acquire('read', `p${i}`, 'q'))));
+        t += 1;
+        for (const slot of slots) slot.release(ran);
+      }
+      return control;
+    };
+    const turnedAway = await fillAndRelease(false);
+    expect(turnedAway.inFlight).toBe(0);
+    expect(turnedAway.limit).toBe(LIMIT.initial);
+    // The same holds, had they run, are fast filled rounds: the limit grows from them.
+    expect((await fillAndRelease(true)).limit).toBeGreaterThan(LIMIT.initial);
+  });
 });
 
 describe('lanes', () => {
